@@ -1,0 +1,528 @@
+// Lead storage queries, written once and compiled for each backend: the
+// including module defines `Db` (sqlx::Sqlite or sqlx::Postgres). Every
+// statement uses `$n` placeholders, which both databases accept.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row as _;
+
+use crate::{
+    error::AppError,
+    leads::{
+        fields::phone_key,
+        model::{
+            DuplicateLead, DuplicateProbe, Lead, LeadAddress, LeadCursor, LeadEmail, LeadPage,
+            LeadPageRequest, LeadPhone, LeadRow, LeadSource, LeadStatus, OwnerRef, ValidLead,
+        },
+    },
+};
+
+use super::map_db_error;
+
+type Conn = <Db as sqlx::Database>::Connection;
+type Pool = sqlx::Pool<Db>;
+type DbRow = <Db as sqlx::Database>::Row;
+
+fn status_of(code: &str) -> Result<LeadStatus, AppError> {
+    LeadStatus::from_code(code).ok_or_else(|| {
+        tracing::error!(code, "unknown lead status in the database");
+        AppError::Internal
+    })
+}
+
+/// Fails with a field error when the chosen source does not exist.
+async fn check_source(conn: &mut Conn, source_id: Option<i64>) -> Result<(), AppError> {
+    let Some(id) = source_id else { return Ok(()) };
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM lead_sources WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(AppError::field("source_id", "This lead source does not exist")),
+    }
+}
+
+/// Writes the lead's emails, phones, addresses and tags (multi-row inserts).
+async fn insert_children(conn: &mut Conn, lead_id: i64, lead: &ValidLead) -> Result<(), AppError> {
+    if !lead.emails.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO lead_emails (lead_id, position, email, is_primary) ",
+        );
+        q.push_values(lead.emails.iter().enumerate(), |mut b, (i, e)| {
+            b.push_bind(lead_id)
+                .push_bind(i as i32)
+                .push_bind(e.email.as_str().to_string())
+                .push_bind(e.primary);
+        });
+        q.build().execute(&mut *conn).await.map_err(map_db_error)?;
+    }
+    if !lead.phones.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO lead_phones (lead_id, position, phone, phone_key, is_primary) ",
+        );
+        q.push_values(lead.phones.iter().enumerate(), |mut b, (i, p)| {
+            b.push_bind(lead_id)
+                .push_bind(i as i32)
+                .push_bind(p.phone.as_str().to_string())
+                .push_bind(p.phone.key())
+                .push_bind(p.primary);
+        });
+        q.build().execute(&mut *conn).await.map_err(map_db_error)?;
+    }
+    if !lead.addresses.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO lead_addresses (lead_id, position, label, street, street2, city, \
+             postal_code, region, country, is_primary) ",
+        );
+        q.push_values(lead.addresses.iter().enumerate(), |mut b, (i, a)| {
+            b.push_bind(lead_id)
+                .push_bind(i as i32)
+                .push_bind(a.label.clone())
+                .push_bind(a.street.clone())
+                .push_bind(a.street2.clone())
+                .push_bind(a.city.clone())
+                .push_bind(a.postal_code.clone())
+                .push_bind(a.region.clone())
+                .push_bind(a.country.as_str().to_string())
+                .push_bind(a.primary);
+        });
+        q.build().execute(&mut *conn).await.map_err(map_db_error)?;
+    }
+    if !lead.tags.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new("INSERT INTO lead_tags (lead_id, position, tag) ");
+        q.push_values(lead.tags.iter().enumerate(), |mut b, (i, t)| {
+            b.push_bind(lead_id)
+                .push_bind(i as i32)
+                .push_bind(t.as_str().to_string());
+        });
+        q.build().execute(&mut *conn).await.map_err(map_db_error)?;
+    }
+    Ok(())
+}
+
+/// Removes the lead's child rows (before rewriting them on update).
+async fn delete_children(conn: &mut Conn, lead_id: i64) -> Result<(), AppError> {
+    for table in ["lead_emails", "lead_phones", "lead_addresses", "lead_tags"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE lead_id = $1"))
+            .bind(lead_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts a lead and its children on `conn` (the caller owns the
+/// transaction), stamped `created_at`; returns the new id.
+pub async fn insert_lead_on(
+    conn: &mut Conn,
+    owner_id: Option<i64>,
+    lead: &ValidLead,
+    created_at: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    check_source(conn, lead.source_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO leads (name, status, name_prefix, first_name, middle_name, last_name, \
+         name_suffix, job_title, company_name, website, number_of_employees, industry, \
+         source_id, notes, twitter, linkedin, owner_id, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $18, 1) RETURNING id",
+    )
+    .bind(lead.name.as_str())
+    .bind(lead.status.code())
+    .bind(lead.name_prefix.as_deref())
+    .bind(lead.first_name.as_deref())
+    .bind(lead.middle_name.as_deref())
+    .bind(lead.last_name.as_deref())
+    .bind(lead.name_suffix.as_deref())
+    .bind(lead.job_title.as_deref())
+    .bind(lead.company_name.as_deref())
+    .bind(lead.website.as_ref().map(|w| w.as_str()))
+    .bind(lead.number_of_employees.map(|n| i64::from(n.get())))
+    .bind(lead.industry.as_deref())
+    .bind(lead.source_id)
+    .bind(lead.notes.as_deref())
+    .bind(lead.twitter.as_deref())
+    .bind(lead.linkedin.as_deref())
+    .bind(owner_id)
+    .bind(created_at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    insert_children(conn, id, lead).await?;
+    Ok(id)
+}
+
+/// Inserts a lead with its children in one transaction; returns its id.
+pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    let id = insert_lead_on(&mut tx, owner_id, lead, super::now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts many leads in one transaction, each with its own creation time.
+pub async fn insert_leads(
+    pool: &Pool,
+    owner_id: Option<i64>,
+    leads: &[(ValidLead, DateTime<Utc>)],
+) -> Result<Vec<i64>, AppError> {
+    let mut tx = pool.begin().await?;
+    let mut ids = Vec::with_capacity(leads.len());
+    for (lead, created_at) in leads {
+        ids.push(insert_lead_on(&mut tx, owner_id, lead, *created_at).await?);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Saves an edited lead if nobody changed it since `version`; returns the
+/// new version. Stale: `Conflict`; gone: `NotFound`. All or nothing.
+pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    check_source(&mut tx, lead.source_id).await?;
+    let updated = sqlx::query(
+        "UPDATE leads SET name = $1, status = $2, name_prefix = $3, first_name = $4, \
+         middle_name = $5, last_name = $6, name_suffix = $7, job_title = $8, company_name = $9, \
+         website = $10, number_of_employees = $11, industry = $12, source_id = $13, notes = $14, \
+         twitter = $15, linkedin = $16, updated_at = $17, version = version + 1 \
+         WHERE id = $18 AND version = $19",
+    )
+    .bind(lead.name.as_str())
+    .bind(lead.status.code())
+    .bind(lead.name_prefix.as_deref())
+    .bind(lead.first_name.as_deref())
+    .bind(lead.middle_name.as_deref())
+    .bind(lead.last_name.as_deref())
+    .bind(lead.name_suffix.as_deref())
+    .bind(lead.job_title.as_deref())
+    .bind(lead.company_name.as_deref())
+    .bind(lead.website.as_ref().map(|w| w.as_str()))
+    .bind(lead.number_of_employees.map(|n| i64::from(n.get())))
+    .bind(lead.industry.as_deref())
+    .bind(lead.source_id)
+    .bind(lead.notes.as_deref())
+    .bind(lead.twitter.as_deref())
+    .bind(lead.linkedin.as_deref())
+    .bind(super::now())
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_db_error)?;
+    if updated.rows_affected() == 0 {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => AppError::Conflict(super::STALE_MESSAGE.into()),
+            None => AppError::NotFound,
+        });
+    }
+    delete_children(&mut tx, id).await?;
+    insert_children(&mut tx, id, lead).await?;
+    tx.commit().await?;
+    Ok(version + 1)
+}
+
+/// Deletes a lead and its children; `NotFound` if there is no such lead.
+pub async fn delete_lead(pool: &Pool, id: i64) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    // Child rows go first so the delete does not depend on the database's
+    // foreign-key enforcement being switched on.
+    delete_children(&mut tx, id).await?;
+    let deleted = sqlx::query("DELETE FROM leads WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn lead_from_row(row: &DbRow) -> Result<Lead, AppError> {
+    let source = match row.try_get::<Option<i64>, _>("source_id")? {
+        Some(id) => Some(LeadSource {
+            id,
+            name: row.try_get("source_name")?,
+        }),
+        None => None,
+    };
+    let owner = match row.try_get::<Option<i64>, _>("owner_id")? {
+        Some(id) => Some(OwnerRef {
+            id,
+            name: row.try_get("owner_name")?,
+        }),
+        None => None,
+    };
+    Ok(Lead {
+        id: row.try_get("id")?,
+        version: row.try_get("version")?,
+        name: row.try_get("name")?,
+        status: status_of(row.try_get("status")?)?,
+        company_name: row.try_get("company_name")?,
+        source,
+        owner,
+        notes: row.try_get("notes")?,
+        name_prefix: row.try_get("name_prefix")?,
+        first_name: row.try_get("first_name")?,
+        middle_name: row.try_get("middle_name")?,
+        last_name: row.try_get("last_name")?,
+        name_suffix: row.try_get("name_suffix")?,
+        job_title: row.try_get("job_title")?,
+        emails: Vec::new(),
+        phones: Vec::new(),
+        twitter: row.try_get("twitter")?,
+        linkedin: row.try_get("linkedin")?,
+        addresses: Vec::new(),
+        website: row.try_get("website")?,
+        number_of_employees: row.try_get("number_of_employees")?,
+        industry: row.try_get("industry")?,
+        tags: Vec::new(),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Loads one lead with its emails, phones, addresses and tags (five
+/// queries, one snapshot); `NotFound` if there is none.
+pub async fn load_lead(pool: &Pool, id: i64) -> Result<Lead, AppError> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT l.id, l.version, l.name, l.status, l.company_name, l.source_id, \
+         s.name AS source_name, l.owner_id, u.display_name AS owner_name, l.notes, \
+         l.name_prefix, l.first_name, l.middle_name, l.last_name, l.name_suffix, l.job_title, \
+         l.twitter, l.linkedin, l.website, l.number_of_employees, l.industry, l.created_at, \
+         l.updated_at \
+         FROM leads l \
+         LEFT JOIN lead_sources s ON s.id = l.source_id \
+         LEFT JOIN users u ON u.id = l.owner_id \
+         WHERE l.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let mut lead = lead_from_row(&row)?;
+
+    lead.emails = sqlx::query(
+        "SELECT email, is_primary FROM lead_emails WHERE lead_id = $1 \
+         ORDER BY is_primary DESC, position",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LeadEmail {
+            email: r.try_get("email")?,
+            primary: r.try_get("is_primary")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    lead.phones = sqlx::query(
+        "SELECT phone, is_primary FROM lead_phones WHERE lead_id = $1 \
+         ORDER BY is_primary DESC, position",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LeadPhone {
+            phone: r.try_get("phone")?,
+            primary: r.try_get("is_primary")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    lead.addresses = sqlx::query(
+        "SELECT label, street, street2, city, postal_code, region, country, is_primary \
+         FROM lead_addresses WHERE lead_id = $1 ORDER BY is_primary DESC, position",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LeadAddress {
+            label: r.try_get("label")?,
+            street: r.try_get("street")?,
+            street2: r.try_get("street2")?,
+            city: r.try_get("city")?,
+            postal_code: r.try_get("postal_code")?,
+            region: r.try_get("region")?,
+            country: r.try_get("country")?,
+            primary: r.try_get("is_primary")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    lead.tags = sqlx::query_scalar("SELECT tag FROM lead_tags WHERE lead_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+const LIST_SELECT: &str = "SELECT l.id, l.name, l.status, l.first_name, l.last_name, \
+     l.company_name, l.created_at, \
+     (SELECT e.email FROM lead_emails e WHERE e.lead_id = l.id AND e.is_primary) AS email, \
+     (SELECT p.phone FROM lead_phones p WHERE p.lead_id = l.id AND p.is_primary) AS phone, \
+     a.country, a.city, u.display_name AS owner, s.name AS source \
+     FROM leads l \
+     LEFT JOIN lead_addresses a ON a.lead_id = l.id AND a.is_primary \
+     LEFT JOIN users u ON u.id = l.owner_id \
+     LEFT JOIN lead_sources s ON s.id = l.source_id ";
+
+fn list_row(row: &DbRow) -> Result<LeadRow, AppError> {
+    Ok(LeadRow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        status: status_of(row.try_get("status")?)?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        company_name: row.try_get("company_name")?,
+        country: row.try_get("country")?,
+        city: row.try_get("city")?,
+        owner: row.try_get("owner")?,
+        source: row.try_get("source")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn cursor_time(cursor: &LeadCursor) -> Result<DateTime<Utc>, AppError> {
+    DateTime::from_timestamp_millis(cursor.created_ms)
+        .ok_or_else(|| AppError::field("cursor", "This page link is not valid"))
+}
+
+/// One page of leads, newest first, by keyset on (created_at, id).
+pub async fn list_leads(pool: &Pool, req: &LeadPageRequest) -> Result<LeadPage, AppError> {
+    let limit = i64::from(req.page_size());
+    let (rows, has_more) = if let Some(after) = &req.after {
+        let sql = format!(
+            "{LIST_SELECT} WHERE (l.created_at, l.id) > ($1, $2) \
+             ORDER BY l.created_at ASC, l.id ASC LIMIT $3"
+        );
+        let mut rows = sqlx::query(&sql)
+            .bind(cursor_time(after)?)
+            .bind(after.id)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?;
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        rows.reverse();
+        (rows, has_more)
+    } else {
+        let mut rows = match &req.before {
+            Some(before) => {
+                let sql = format!(
+                    "{LIST_SELECT} WHERE (l.created_at, l.id) < ($1, $2) \
+                     ORDER BY l.created_at DESC, l.id DESC LIMIT $3"
+                );
+                sqlx::query(&sql)
+                    .bind(cursor_time(before)?)
+                    .bind(before.id)
+                    .bind(limit + 1)
+                    .fetch_all(pool)
+                    .await?
+            }
+            None => {
+                let sql = format!("{LIST_SELECT} ORDER BY l.created_at DESC, l.id DESC LIMIT $1");
+                sqlx::query(&sql).bind(limit + 1).fetch_all(pool).await?
+            }
+        };
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        (rows, has_more)
+    };
+    let rows = rows.iter().map(list_row).collect::<Result<Vec<_>, _>>()?;
+    let first = rows.first().map(LeadCursor::of);
+    let last = rows.last().map(LeadCursor::of);
+    let (newer, older) = match (&req.after, &req.before) {
+        (Some(_), _) => (if has_more { first } else { None }, last),
+        (None, Some(_)) => (first, if has_more { last } else { None }),
+        (None, None) => (None, if has_more { last } else { None }),
+    };
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(pool)
+        .await?;
+    Ok(LeadPage {
+        rows,
+        older,
+        newer,
+        total,
+    })
+}
+
+/// Existing leads sharing an email or phone with the probe (at most 10).
+pub async fn find_duplicates(pool: &Pool, probe: &DuplicateProbe) -> Result<Vec<DuplicateLead>, AppError> {
+    let mut found: Vec<DuplicateLead> = Vec::new();
+    let exclude = probe.exclude_id.unwrap_or(0);
+    if !probe.emails.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "SELECT l.id, l.name, e.email AS matched FROM lead_emails e \
+             JOIN leads l ON l.id = e.lead_id WHERE l.id <> ",
+        );
+        q.push_bind(exclude).push(" AND lower(e.email) IN (");
+        let mut list = q.separated(", ");
+        for email in probe.emails.iter().take(20) {
+            list.push_bind(email.trim().to_ascii_lowercase());
+        }
+        q.push(") ORDER BY l.id LIMIT 10");
+        for row in q.build().fetch_all(pool).await? {
+            found.push(DuplicateLead {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                matched_on: row.try_get("matched")?,
+            });
+        }
+    }
+    if !probe.phones.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "SELECT l.id, l.name, p.phone AS matched FROM lead_phones p \
+             JOIN leads l ON l.id = p.lead_id WHERE l.id <> ",
+        );
+        q.push_bind(exclude).push(" AND p.phone_key IN (");
+        let mut list = q.separated(", ");
+        for phone in probe.phones.iter().take(20) {
+            list.push_bind(phone_key(phone));
+        }
+        q.push(") ORDER BY l.id LIMIT 10");
+        for row in q.build().fetch_all(pool).await? {
+            found.push(DuplicateLead {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                matched_on: row.try_get("matched")?,
+            });
+        }
+    }
+    found.truncate(10);
+    Ok(found)
+}
+
+/// The lead sources a user can pick (not retired), in their set order.
+pub async fn list_sources(pool: &Pool) -> Result<Vec<LeadSource>, AppError> {
+    let rows = sqlx::query("SELECT id, name FROM lead_sources WHERE NOT retired ORDER BY position, name")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LeadSource {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Counts the leads (all of them).
+pub async fn count_leads(pool: &Pool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(pool)
+        .await?)
+}

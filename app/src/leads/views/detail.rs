@@ -1,0 +1,213 @@
+//! The lead page: everything about one lead, with edit and delete.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::{
+    components::{ErrorNotice, NotFound, StatusBadge},
+    error::AppError,
+    leads::{
+        api::{get_lead, DeleteLead},
+        model::Lead,
+    },
+};
+
+/// The lead id in the URL, if it is a number.
+pub(super) fn lead_id_param() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())))
+}
+
+/// `/leads/:id`.
+#[component]
+pub fn LeadDetailPage() -> impl IntoView {
+    let id = lead_id_param();
+    let lead = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_lead(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading lead…"</p> }>
+            {move || Suspend::new(async move {
+                match lead.await {
+                    Ok(lead) => view! { <LeadView lead /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The lead's header, actions and sections.
+#[component]
+fn LeadView(
+    /// The lead to show.
+    lead: Lead,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let person = lead.person_name();
+    let (id, name) = (lead.id, lead.name.clone());
+    view! {
+        <Title text=lead.name.clone() />
+        <div class="page-head">
+            <div>
+                <p class="crumb"><a href="/leads">"Leads"</a></p>
+                <h1>{lead.name.clone()} " " <StatusBadge status=lead.status /></h1>
+                {person.map(|p| view! { <p class="muted">{p}</p> })}
+            </div>
+            <div class="actions">
+                <a class="button primary" href=format!("/leads/{}/edit", lead.id)>"Edit"</a>
+                <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
+                    "Delete"
+                </button>
+            </div>
+        </div>
+        <Show when=move || confirming.get()>
+            <DeleteDialog id name=name.clone() open=confirming />
+        </Show>
+        <LeadSections lead=lead.clone() />
+    }
+}
+
+/// A value or a muted dash.
+fn show(value: Option<String>) -> AnyView {
+    match value {
+        Some(v) if !v.is_empty() => view! { <dd>{v}</dd> }.into_any(),
+        _ => view! { <dd class="muted">"—"</dd> }.into_any(),
+    }
+}
+
+/// A handle shown as a link to its site; full URLs are kept.
+fn social_link(value: Option<String>, site: &str) -> AnyView {
+    match value {
+        Some(v) => {
+            let href = if v.starts_with("http://") || v.starts_with("https://") {
+                v.clone()
+            } else {
+                format!("https://{site}/{}", v.trim_start_matches('@'))
+            };
+            view! { <dd><a href=href rel="noopener noreferrer" target="_blank">{v}</a></dd> }.into_any()
+        }
+        None => show(None),
+    }
+}
+
+/// The information sections of a lead.
+#[component]
+fn LeadSections(
+    /// The lead to show.
+    lead: Lead,
+) -> impl IntoView {
+    let website = lead.website.clone().map(|w| {
+        let href = w.clone();
+        view! { <dd><a href=href rel="noopener noreferrer" target="_blank">{w}</a></dd> }.into_any()
+    });
+    view! {
+        <div class="sections">
+            <section class="card" aria-labelledby="s-general">
+                <h2 id="s-general">"General"</h2>
+                <dl>
+                    <dt>"Owner"</dt>{show(lead.owner.map(|o| o.name))}
+                    <dt>"Company"</dt>{show(lead.company_name)}
+                    <dt>"Source"</dt>{show(Some(lead.source.map(|s| s.name).unwrap_or_else(|| "No source".into())))}
+                    <dt>"Additional comments"</dt>
+                    {show(lead.notes).into_any()}
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="s-contact">
+                <h2 id="s-contact">"Contact information"</h2>
+                <dl>
+                    <dt>"Job title"</dt>{show(lead.job_title)}
+                    <dt>"Emails"</dt>
+                    <dd>
+                        <ul class="plain">
+                            {lead.emails.into_iter().map(|e| view! {
+                                <li><a href=format!("mailto:{}", e.email)>{e.email.clone()}</a>
+                                    {e.primary.then(|| view! { " " <span class="tag">"Primary"</span> })}</li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                    <dt>"Phones"</dt>
+                    <dd>
+                        <ul class="plain">
+                            {lead.phones.into_iter().map(|p| view! {
+                                <li><a href=format!("tel:{}", p.phone)>{p.phone.clone()}</a>
+                                    {p.primary.then(|| view! { " " <span class="tag">"Primary"</span> })}</li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                    <dt>"Twitter"</dt>{social_link(lead.twitter, "twitter.com")}
+                    <dt>"LinkedIn"</dt>{social_link(lead.linkedin, "www.linkedin.com/in")}
+                    <dt>"Addresses"</dt>
+                    <dd>
+                        <ul class="plain">
+                            {lead.addresses.into_iter().map(|a| view! {
+                                <li>
+                                    {a.label.clone().map(|l| view! { <strong>{l}": "</strong> })}
+                                    {a.one_line()}
+                                    {a.primary.then(|| view! { " " <span class="tag">"Primary"</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="s-additional">
+                <h2 id="s-additional">"Additional"</h2>
+                <dl>
+                    <dt>"Website"</dt>{website.unwrap_or_else(|| show(None))}
+                    <dt>"Number of employees"</dt>{show(lead.number_of_employees.map(|n| n.to_string()))}
+                    <dt>"Industry"</dt>{show(lead.industry)}
+                    <dt>"Tags"</dt>
+                    <dd>{lead.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> " " }).collect_view()}</dd>
+                    <dt>"Created"</dt><dd>{lead.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</dd>
+                    <dt>"Updated"</dt><dd>{lead.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()}</dd>
+                </dl>
+            </section>
+        </div>
+    }
+}
+
+/// Asks before deleting; on yes, deletes and goes back to the list.
+#[component]
+fn DeleteDialog(
+    /// The lead's id.
+    id: i64,
+    /// The lead's name, to say what will be deleted.
+    name: String,
+    /// Whether the dialog is open; set to false to close it.
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let delete = ServerAction::<DeleteLead>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/leads", Default::default());
+        }
+    });
+    let failure = move || delete.value().get().and_then(Result::err);
+    view! {
+        <div class="backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="delete-title">
+                <h2 id="delete-title">"Delete this lead?"</h2>
+                <p>"“" {name} "” and its emails, phones and addresses will be deleted. This cannot be undone."</p>
+                {move || failure().map(|error| view! { <ErrorNotice error /> })}
+                <div class="actions">
+                    <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button
+                        type="button"
+                        class="button danger"
+                        disabled=move || delete.pending().get()
+                        on:click=move |_| { delete.dispatch(DeleteLead { id }); }
+                    >
+                        "Delete lead"
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,243 @@
+//! The lead form (create and edit): three sections, live validation with
+//! the shared parser, a duplicate check, and the four buttons.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_router::hooks::use_navigate;
+
+use super::{
+    form_fields::{lens, FormState, SelectField, TextArea, TextField},
+    form_repeaters::{AddressRows, EmailRows, PhoneRows},
+};
+use crate::{
+    components::ErrorNotice,
+    error::AppError,
+    leads::{
+        api::{create_lead, find_duplicates, update_lead, AfterSave, Saved},
+        model::{DuplicateProbe, LeadForm, LeadSource, LeadStatus},
+    },
+};
+
+/// The lead being edited, if this is an edit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Existing {
+    /// Its id.
+    pub id: i64,
+    /// The version the edit started from.
+    pub version: i64,
+}
+
+/// The create/edit form.
+#[component]
+pub(super) fn LeadFormView(
+    /// The values to start from.
+    initial: LeadForm,
+    /// The lead being edited (`None` when creating).
+    existing: Option<Existing>,
+    /// The lead sources to choose from.
+    sources: Vec<LeadSource>,
+) -> impl IntoView {
+    let state = FormState::new(initial);
+    provide_context(state);
+    let version = RwSignal::new(existing.map(|e| e.version));
+    let after = RwSignal::new(AfterSave::Close);
+    let notice = RwSignal::<Option<String>>::new(None);
+    let failure = RwSignal::<Option<AppError>>::new(None);
+    let save = Action::new(move |(form, after): &(LeadForm, AfterSave)| {
+        let (form, after) = (form.clone(), *after);
+        let current = existing.map(|e| (e.id, version.get_untracked().unwrap_or(e.version)));
+        async move {
+            match current {
+                None => create_lead(form, None).await,
+                Some((id, v)) => update_lead(id, v, form, None).await,
+            }
+            .map(|saved| (saved, after))
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else { return };
+        match result {
+            Ok((saved, after)) => on_saved(saved, after, existing, state, version, notice, &navigate),
+            Err(error) => {
+                state.server_errors.set(error.field_errors().to_vec());
+                failure.set(Some(error));
+            }
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        state.submitted.set(true);
+        notice.set(None);
+        failure.set(None);
+        if state.client_errors.with_untracked(|e| e.is_empty()) {
+            save.dispatch((state.form.get_untracked(), after.get_untracked()));
+        }
+    };
+    let action_url = match existing {
+        None => "/api/leads/create",
+        Some(_) => "/api/leads/update",
+    };
+    let cancel_href = existing.map_or("/leads".to_string(), |e| format!("/leads/{}", e.id));
+    view! {
+        <form class="lead-form" method="post" action=action_url novalidate on:submit=on_submit>
+            {existing.map(|e| view! {
+                <input type="hidden" name="id" value=e.id />
+                <input type="hidden" name="version" prop:value=move || version.get().unwrap_or(e.version) />
+            })}
+            {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            <GeneralSection sources />
+            <ContactSection />
+            <AdditionalSection />
+            <Duplicates exclude=existing.map(|e| e.id) />
+            <div class="form-actions">
+                <a class="button ghost" href=cancel_href>"Cancel"</a>
+                <span class="spacer"></span>
+                <button type="submit" class="button" name="after" value="new" on:click=move |_| after.set(AfterSave::New) disabled=move || save.pending().get()>
+                    "Save and New"
+                </button>
+                <button type="submit" class="button" name="after" value="stay" on:click=move |_| after.set(AfterSave::Stay) disabled=move || save.pending().get()>
+                    "Save"
+                </button>
+                <button type="submit" class="button primary" name="after" value="close" on:click=move |_| after.set(AfterSave::Close) disabled=move || save.pending().get()>
+                    "Save and Close"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// What happens after a successful save, by the button that was pressed.
+fn on_saved(
+    saved: Saved,
+    after: AfterSave,
+    existing: Option<Existing>,
+    state: FormState,
+    version: RwSignal<Option<i64>>,
+    notice: RwSignal<Option<String>>,
+    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+) {
+    let name = state.form.with_untracked(|f| f.name.trim().to_string());
+    match (after, existing) {
+        (AfterSave::New, None) => {
+            state.form.set(LeadForm::default());
+            state.touched.set(Default::default());
+            state.submitted.set(false);
+            notice.set(Some(format!("Lead “{name}” was saved. Here is a new one.")));
+        }
+        (AfterSave::Stay, Some(_)) => {
+            version.set(Some(saved.version));
+            notice.set(Some(format!("Lead “{name}” was saved.")));
+        }
+        _ => navigate(&after.target(saved.id), Default::default()),
+    }
+}
+
+/// General: owner, name, status, company, source, comments.
+#[component]
+fn GeneralSection(
+    /// The lead sources to choose from.
+    sources: Vec<LeadSource>,
+) -> impl IntoView {
+    let statuses = LeadStatus::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), s.label().to_string()))
+        .collect();
+    let sources = std::iter::once((String::new(), "No source".to_string()))
+        .chain(sources.into_iter().map(|s| (s.id.to_string(), s.name)))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="f-general">
+            <h2 id="f-general">"General"</h2>
+            <div class="grid-2">
+                <div class="field">
+                    <span class="label">"Owner"</span>
+                    <p class="static">"Default user"</p>
+                </div>
+                <TextField label="Lead name" key="name" required=true lens=lens("name", |f| &f.name, |f| &mut f.name) />
+                <SelectField label="Status" key="status" options=statuses lens=lens("status", |f| &f.status, |f| &mut f.status) />
+                <TextField label="Company" key="company_name" lens=lens("company_name", |f| &f.company_name, |f| &mut f.company_name) />
+                <SelectField label="Source" key="source_id" options=sources lens=lens("source_id", |f| &f.source_id, |f| &mut f.source_id) />
+            </div>
+            <TextArea label="Additional comments" key="notes" lens=lens("notes", |f| &f.notes, |f| &mut f.notes) />
+        </section>
+    }
+}
+
+/// Contact information: name parts, job title, emails, phones, social, addresses.
+#[component]
+fn ContactSection() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="f-contact">
+            <h2 id="f-contact">"Contact information"</h2>
+            <div class="grid-3">
+                <TextField label="Name prefix" key="name_prefix" lens=lens("name_prefix", |f| &f.name_prefix, |f| &mut f.name_prefix) />
+                <TextField label="First name" key="first_name" lens=lens("first_name", |f| &f.first_name, |f| &mut f.first_name) />
+                <TextField label="Middle name" key="middle_name" lens=lens("middle_name", |f| &f.middle_name, |f| &mut f.middle_name) />
+                <TextField label="Last name" key="last_name" lens=lens("last_name", |f| &f.last_name, |f| &mut f.last_name) />
+                <TextField label="Name suffix" key="name_suffix" lens=lens("name_suffix", |f| &f.name_suffix, |f| &mut f.name_suffix) />
+                <TextField label="Job title" key="job_title" lens=lens("job_title", |f| &f.job_title, |f| &mut f.job_title) />
+            </div>
+            <div class="grid-2">
+                <EmailRows />
+                <PhoneRows />
+            </div>
+            <div class="grid-2">
+                <TextField label="Twitter" key="twitter" lens=lens("twitter", |f| &f.twitter, |f| &mut f.twitter) hint="Handle or URL" />
+                <TextField label="LinkedIn" key="linkedin" lens=lens("linkedin", |f| &f.linkedin, |f| &mut f.linkedin) hint="Handle or URL" />
+            </div>
+            <AddressRows />
+        </section>
+    }
+}
+
+/// Additional: website, employees, industry, tags.
+#[component]
+fn AdditionalSection() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="f-additional">
+            <h2 id="f-additional">"Additional"</h2>
+            <div class="grid-2">
+                <TextField label="Website" key="website" kind="url" lens=lens("website", |f| &f.website, |f| &mut f.website) hint="https://…" />
+                <TextField label="Number of employees" key="number_of_employees" lens=lens("number_of_employees", |f| &f.number_of_employees, |f| &mut f.number_of_employees) />
+                <TextField label="Industry" key="industry" lens=lens("industry", |f| &f.industry, |f| &mut f.industry) />
+                <TextField label="Tags" key="tags" lens=lens("tags", |f| &f.tags, |f| &mut f.tags) hint="Separate tags with commas" />
+            </div>
+        </section>
+    }
+}
+
+/// Existing leads with the same email or phone, shown before saving.
+#[component]
+fn Duplicates(
+    /// The lead being edited (not its own duplicate).
+    exclude: Option<i64>,
+) -> impl IntoView {
+    let state = super::form_fields::form_state();
+    let probe = Memo::new(move |_| state.form.with(|f| DuplicateProbe::of_form(f, exclude)));
+    let found = LocalResource::new(move || {
+        let probe = probe.get();
+        async move {
+            if probe.is_empty() {
+                Ok(Vec::new())
+            } else {
+                find_duplicates(probe).await
+            }
+        }
+    });
+    move || {
+        let dups = found.get().and_then(Result::ok).unwrap_or_default();
+        (!dups.is_empty()).then(|| {
+            view! {
+                <aside class="notice warning" aria-label="Possible duplicates">
+                    <p><strong>"Possible duplicate: "</strong>"a lead with the same email or phone already exists."</p>
+                    <ul class="plain">
+                        {dups.into_iter().map(|d| view! {
+                            <li><a href=format!("/leads/{}", d.id) target="_blank">{d.name}</a> " — " {d.matched_on}</li>
+                        }).collect_view()}
+                    </ul>
+                </aside>
+            }
+        })
+    }
+}

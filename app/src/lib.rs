@@ -1,0 +1,17 @@
+//! Leadline: everything a user sees or a rule decides.
+//!
+//! One module per domain noun; each has `model` (shared types that compile
+//! to WASM), `api` (server functions), `views` (components) and, on the
+//! server only, `store` (storage functions).
+
+pub mod components;
+pub mod error;
+pub mod leads;
+mod routes;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use error::{AppError, FieldError};
+pub use routes::{shell, App};

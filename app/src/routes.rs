@@ -1,0 +1,57 @@
+//! The HTML shell and the app's routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    components::{Header, NotFound},
+    leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage},
+};
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The whole application: header and routed pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/leadline.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Leadline".to_string() } else { format!("{page} · Leadline") }
+        } />
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/leads" /> } />
+                    <Route path=path!("/leads") view=LeadListPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/new") view=NewLeadPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/:id") view=LeadDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/:id/edit") view=EditLeadPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

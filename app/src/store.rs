@@ -1,0 +1,186 @@
+//! The database behind Leadline: SQLite (embedded default) or PostgreSQL,
+//! chosen at run time from the URL.
+//!
+//! Queries are written once (see `leads::store`) and compiled for each
+//! backend, so both stay first-class without a lowest-common-denominator
+//! driver.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgPool, SqlitePool,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// A connection pool to one of the supported databases.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// An SQLite file.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// Why the store could not be opened or prepared. Shown to the operator.
+#[derive(thiserror::Error, Debug)]
+pub enum StoreError {
+    /// The URL names no supported database.
+    #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database could not be reached or opened.
+    #[error("cannot open the database at {url}: {source}")]
+    Unreachable {
+        /// The URL, without its password.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// The database has migrations this binary does not know.
+    #[error(
+        "the database schema is newer than this version of Leadline (it has migration {0}, \
+         which this binary does not know); run a newer Leadline"
+    )]
+    SchemaTooNew(i64),
+    /// A migration failed.
+    #[error("migrating the database failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// Removes the password from a database URL before it is shown or logged.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens a pool for `url` (`sqlite://…` or `postgres://…`). An SQLite
+    /// file is created if missing, in WAL mode with full fsync on commit.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let unreachable = |source| StoreError::Unreachable {
+            url: redact_url(url),
+            source,
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(unreachable)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(unreachable)?;
+            Ok(Self::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(unreachable)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(unreachable)?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    /// Which backend this is, for logs: `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Self::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Self::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// The newest migration applied to the database, if any.
+    async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
+        const SQL: &str = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+        let exists = match self {
+            Self::Sqlite(pool) => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                )
+                .fetch_one(pool)
+                .await?
+                    > 0
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_scalar::<_, bool>("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        if !exists {
+            return Ok(Vec::new());
+        }
+        Ok(match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(SQL).fetch_all(pool).await?,
+            Self::Postgres(pool) => sqlx::query_scalar(SQL).fetch_all(pool).await?,
+        })
+    }
+
+    /// Refuses a database that has migrations this binary does not know.
+    pub async fn check_schema_not_newer(&self) -> Result<(), StoreError> {
+        let known: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
+        match self
+            .applied_versions()
+            .await?
+            .into_iter()
+            .find(|v| !known.contains(v))
+        {
+            Some(unknown) => Err(StoreError::SchemaTooNew(unknown)),
+            None => Ok(()),
+        }
+    }
+
+    /// Applies every pending migration (after checking the schema is not
+    /// newer than this binary). Safe to run from several instances at
+    /// once: sqlx takes a database lock on PostgreSQL.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.check_schema_not_newer().await?;
+        match self {
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether every migration this binary knows has been applied.
+    pub async fn is_migrated(&self) -> Result<bool, StoreError> {
+        let applied = self.applied_versions().await?;
+        Ok(self.migrator().iter().all(|m| applied.contains(&m.version)))
+    }
+
+    /// Closes every connection (on shutdown).
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The command line: `serve` (default), `migrate`, `demo`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use app::store::{redact_url, Store};
+use clap::{Parser, Subcommand};
+
+/// Leadline, lead management for sales teams.
+///
+/// Without a command, serves the app. The database is an SQLite file under
+/// the data directory unless --database-url (or DATABASE_URL) names another
+/// SQLite file or a PostgreSQL database.
+#[derive(Parser, Debug)]
+#[command(name = "leadline", version, about, long_about)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    /// Default: sqlite://<data-dir>/leadline.db
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the default SQLite database (created if missing).
+    #[arg(long, env = "LEADLINE_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "LEADLINE_LOG_JSON", global = true)]
+    pub log_json: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply pending migrations, then serve the app (the default).
+    Serve {
+        /// Address to listen on (default: the site address cargo-leptos
+        /// configured, 127.0.0.1:3000).
+        #[arg(long, env = "LEADLINE_ADDR")]
+        addr: Option<std::net::SocketAddr>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Fill the database with realistic generated leads.
+    Demo {
+        /// How many leads to add.
+        #[arg(long, default_value_t = 1000)]
+        leads: usize,
+        /// Random seed (the same seed gives the same leads).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+impl Cli {
+    /// The database URL to use, creating the data directory for the default.
+    fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", self.data_dir.display())
+        })?;
+        Ok(sqlite_url(&self.data_dir.join("leadline.db")))
+    }
+
+    /// Opens the database and applies pending migrations.
+    async fn open_store(&self) -> anyhow::Result<Store> {
+        let url = self.database_url()?;
+        let store = Store::connect(&url).await?;
+        store.migrate().await?;
+        tracing::info!(database = %redact_url(&url), kind = store.kind(), "database ready");
+        Ok(store)
+    }
+
+    /// Runs the chosen command.
+    pub async fn run(self) -> anyhow::Result<()> {
+        match &self.command {
+            None => crate::serve::serve(self.open_store().await?, None).await,
+            Some(Command::Serve { addr }) => crate::serve::serve(self.open_store().await?, *addr).await,
+            Some(Command::Migrate) => {
+                let store = self.open_store().await?;
+                println!("Database is up to date ({}).", store.kind());
+                store.close().await;
+                Ok(())
+            }
+            Some(Command::Demo { leads, seed }) => {
+                let store = self.open_store().await?;
+                let started = std::time::Instant::now();
+                app::leads::demo::fill(&store, *leads, *seed).await?;
+                println!(
+                    "Added {leads} demo leads in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+                store.close().await;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The sqlx URL of an SQLite file.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}

@@ -1,0 +1,16 @@
+//! `leadline`: the Leadline server and its admin commands.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = server::cli::Cli::parse();
+    server::serve::init_tracing(cli.log_json);
+    match cli.run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("leadline: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

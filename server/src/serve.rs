@@ -1,0 +1,92 @@
+//! The HTTP server: routes, layers, health checks and graceful shutdown.
+
+use std::{net::SocketAddr, time::Duration};
+
+use anyhow::Context as _;
+use app::{shell, state::AppState, store::Store, App};
+use axum::{extract::State, http::StatusCode, routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+
+/// Sets up logging: `RUST_LOG` filters (default `info`), text or JSON.
+pub fn init_tracing(json: bool) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The application router for `state`: pages, server functions, static
+/// files and health checks. Tests build it directly.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Ready when the database answers and has every migration applied.
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.is_migrated().await {
+        Ok(true) => (StatusCode::OK, "ready"),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+    }
+}
+
+/// Serves the app on `addr` (or the configured site address) until
+/// SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
+pub async fn serve(store: Store, addr: Option<SocketAddr>) -> anyhow::Result<()> {
+    let conf = get_configuration(None).context("reading the Leptos configuration")?;
+    let mut leptos_options = conf.leptos_options;
+    if let Some(addr) = addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!("Leadline is serving at http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
