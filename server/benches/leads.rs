@@ -82,7 +82,7 @@ async fn run(kind: &str, store: Store) {
     let started = Instant::now();
     app::leads::demo::fill(&store, leads, 42).await.expect("demo leads");
     let fill_secs = started.elapsed().as_secs_f64();
-    let router = server::serve::router(AppState {
+    let router = leadline::serve::router(AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder().output_name("leadline").build(),
         store: store.clone(),
     });

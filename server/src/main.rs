@@ -4,8 +4,8 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = server::cli::Cli::parse();
-    server::serve::init_tracing(cli.log_json);
+    let cli = leadline::cli::Cli::parse();
+    leadline::serve::init_tracing(cli.log_json);
     match cli.run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

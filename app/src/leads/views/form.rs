@@ -82,7 +82,7 @@ pub(super) fn LeadFormView(
         <form class="lead-form" method="post" action=action_url novalidate on:submit=on_submit>
             {existing.map(|e| view! {
                 <input type="hidden" name="id" value=e.id />
-                <input type="hidden" name="version" prop:value=move || version.get().unwrap_or(e.version) />
+                <input type="hidden" name="version" value=move || version.get().unwrap_or(e.version) prop:value=move || version.get().unwrap_or(e.version) />
             })}
             {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}

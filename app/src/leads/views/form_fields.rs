@@ -155,6 +155,7 @@ pub(super) fn TextField(
                 required=required
                 aria-invalid=invalid
                 aria-describedby=format!("{id}-error")
+                value=get.get_untracked()
                 prop:value=move || get.get()
                 on:input=move |ev| set.run(event_target_value(&ev))
             />

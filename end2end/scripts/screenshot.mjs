@@ -1,0 +1,23 @@
+// Takes full-page screenshots of Leadline pages in headless Chromium.
+// Usage: node scripts/screenshot.mjs BASE_URL OUT_DIR path[=name] ...
+import { chromium } from "playwright-core";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const [base, outDir, ...pages] = process.argv.slice(2);
+fs.mkdirSync(outDir, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+for (const spec of pages) {
+  const [p, name] = spec.split("=");
+  await page.goto(base + p);
+  await page.locator("body[data-hydrated]").waitFor({ state: "attached", timeout: 15000 });
+  const file = path.join(outDir, `${name ?? p.replace(/\W+/g, "_")}.png`);
+  await page.screenshot({ path: file, fullPage: process.env.FULL === "1" });
+  console.log(file);
+}
+await browser.close();
