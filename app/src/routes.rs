@@ -32,15 +32,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title for a page title (which may be a lead's name).
+fn title_text(page: String) -> String {
+    let text = if page.is_empty() {
+        "Leadline".to_string()
+    } else {
+        format!("{page} · Leadline")
+    };
+    // leptos_meta writes the server-rendered <title> without escaping, so
+    // a lead named `</title><script>…` would run script. In the browser the
+    // title is set as text and must not be escaped.
+    #[cfg(feature = "ssr")]
+    let text = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    text
+}
+
 /// The whole application: header and routed pages.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/leadline.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Leadline".to_string() } else { format!("{page} · Leadline") }
-        } />
+        <Title formatter=title_text />
         <Router>
             <Header />
             <main class="page">

@@ -15,7 +15,10 @@ use rand::{rngs::SmallRng, Rng, SeedableRng};
 use tower::ServiceExt;
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn form_body(rng: &mut SmallRng, i: usize) -> String {
@@ -34,16 +37,25 @@ fn form_body(rng: &mut SmallRng, i: usize) -> String {
         .append_pair("form[tags]", &form.tags);
     for (n, e) in form.emails.iter().enumerate() {
         s.append_pair(&format!("form[emails][{n}][email]"), &e.email)
-            .append_pair(&format!("form[emails][{n}][primary]"), &e.primary.to_string());
+            .append_pair(
+                &format!("form[emails][{n}][primary]"),
+                &e.primary.to_string(),
+            );
     }
     for (n, p) in form.phones.iter().enumerate() {
         s.append_pair(&format!("form[phones][{n}][phone]"), &p.phone)
-            .append_pair(&format!("form[phones][{n}][primary]"), &p.primary.to_string());
+            .append_pair(
+                &format!("form[phones][{n}][primary]"),
+                &p.primary.to_string(),
+            );
     }
     for (n, a) in form.addresses.iter().enumerate() {
         s.append_pair(&format!("form[addresses][{n}][street]"), &a.street)
             .append_pair(&format!("form[addresses][{n}][city]"), &a.city)
-            .append_pair(&format!("form[addresses][{n}][postal_code]"), &a.postal_code)
+            .append_pair(
+                &format!("form[addresses][{n}][postal_code]"),
+                &a.postal_code,
+            )
             .append_pair(&format!("form[addresses][{n}][country]"), &a.country)
             .append_pair(&format!("form[addresses][{n}][primary]"), "true");
     }
@@ -59,9 +71,15 @@ async fn post(router: &Router, path: &str, body: String) -> Duration {
     let started = Instant::now();
     let response = router.clone().oneshot(request).await.expect("response");
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
     let elapsed = started.elapsed();
-    assert!(status.is_success(), "{path} answered {status}: {}", String::from_utf8_lossy(&bytes));
+    assert!(
+        status.is_success(),
+        "{path} answered {status}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
     elapsed
 }
 
@@ -80,10 +98,14 @@ async fn run(kind: &str, store: Store) {
     let loads = env_usize("BENCH_LOADS", 2_000);
     store.migrate().await.expect("migrate");
     let started = Instant::now();
-    app::leads::demo::fill(&store, leads, 42).await.expect("demo leads");
+    app::leads::demo::fill(&store, leads, 42)
+        .await
+        .expect("demo leads");
     let fill_secs = started.elapsed().as_secs_f64();
     let router = leadline::serve::router(AppState {
-        leptos_options: leptos::prelude::LeptosOptions::builder().output_name("leadline").build(),
+        leptos_options: leptos::prelude::LeptosOptions::builder()
+            .output_name("leadline")
+            .build(),
         store: store.clone(),
     });
     let mut rng = SmallRng::seed_from_u64(9);
@@ -121,13 +143,27 @@ async fn main() {
     let admin = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("leadline_bench_{}", std::process::id());
-    let admin_store = Store::connect(&admin).await.expect("postgres admin connection");
-    let Store::Postgres(admin_pool) = &admin_store else { panic!("TEST_POSTGRES_URL must be postgres://") };
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin_pool).await.expect("create db");
+    let admin_store = Store::connect(&admin)
+        .await
+        .expect("postgres admin connection");
+    let Store::Postgres(admin_pool) = &admin_store else {
+        panic!("TEST_POSTGRES_URL must be postgres://")
+    };
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin_pool)
+        .await
+        .expect("create db");
     let db_url = match admin.rsplit_once('/') {
         Some((base, _)) => format!("{base}/{name}"),
         None => panic!("TEST_POSTGRES_URL needs a database name"),
     };
-    run("PostgreSQL", Store::connect(&db_url).await.expect("postgres")).await;
-    sqlx::query(&format!("DROP DATABASE {name}")).execute(admin_pool).await.expect("drop db");
+    run(
+        "PostgreSQL",
+        Store::connect(&db_url).await.expect("postgres"),
+    )
+    .await;
+    sqlx::query(&format!("DROP DATABASE {name}"))
+        .execute(admin_pool)
+        .await
+        .expect("drop db");
 }

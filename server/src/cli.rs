@@ -61,7 +61,10 @@ impl Cli {
             return Ok(url.clone());
         }
         std::fs::create_dir_all(&self.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", self.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                self.data_dir.display()
+            )
         })?;
         Ok(sqlite_url(&self.data_dir.join("leadline.db")))
     }
@@ -79,7 +82,9 @@ impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         match &self.command {
             None => crate::serve::serve(self.open_store().await?, None).await,
-            Some(Command::Serve { addr }) => crate::serve::serve(self.open_store().await?, *addr).await,
+            Some(Command::Serve { addr }) => {
+                crate::serve::serve(self.open_store().await?, *addr).await
+            }
             Some(Command::Migrate) => {
                 let store = self.open_store().await?;
                 println!("Database is up to date ({}).", store.kind());

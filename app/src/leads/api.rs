@@ -52,7 +52,9 @@ mod ssr {
     use super::{AfterSave, AppError};
 
     /// Runs a request body, setting the HTTP status from its error.
-    pub async fn run<T>(fut: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    pub async fn run<T>(
+        fut: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
         fut.await.map_err(respond_with)
     }
 
@@ -75,7 +77,7 @@ mod ssr {
 
 /// One page of the lead list, newest first.
 #[server(endpoint = "leads/list")]
-pub async fn list_leads(page: LeadPageRequest) -> Result<LeadPage, AppError> {
+pub async fn list_leads(#[server(default)] page: LeadPageRequest) -> Result<LeadPage, AppError> {
     use ssr::*;
     run(async move { store::list_leads(&app_store()?, &page).await }).await
 }

@@ -11,38 +11,158 @@ use super::{
 use crate::{error::AppError, store::Store};
 
 const FIRST: &[&str] = &[
-    "Ada", "Grace", "Linus", "Alan", "Barbara", "Ken", "Dennis", "Margaret", "Edsger", "Donald",
-    "Frances", "John", "Radia", "Tim", "Jürgen", "Siobhán", "Zoë", "François", "Mei", "Arjun",
-    "Olga", "Kwame", "Lucía", "Hiroshi", "Ingrid", "Mateo", "Priya", "Sven", "Amara", "Noah",
+    "Ada",
+    "Grace",
+    "Linus",
+    "Alan",
+    "Barbara",
+    "Ken",
+    "Dennis",
+    "Margaret",
+    "Edsger",
+    "Donald",
+    "Frances",
+    "John",
+    "Radia",
+    "Tim",
+    "Jürgen",
+    "Siobhán",
+    "Zoë",
+    "François",
+    "Mei",
+    "Arjun",
+    "Olga",
+    "Kwame",
+    "Lucía",
+    "Hiroshi",
+    "Ingrid",
+    "Mateo",
+    "Priya",
+    "Sven",
+    "Amara",
+    "Noah",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Hopper", "Torvalds", "Turing", "Liskov", "Thompson", "Ritchie", "Hamilton",
-    "Dijkstra", "Knuth", "Allen", "Backus", "Perlman", "Berners-Lee", "Müller", "O'Brien",
-    "Ångström", "Weiß", "Chen", "Patel", "Nakamura", "Okafor", "García", "Johansson", "Rossi",
+    "Lovelace",
+    "Hopper",
+    "Torvalds",
+    "Turing",
+    "Liskov",
+    "Thompson",
+    "Ritchie",
+    "Hamilton",
+    "Dijkstra",
+    "Knuth",
+    "Allen",
+    "Backus",
+    "Perlman",
+    "Berners-Lee",
+    "Müller",
+    "O'Brien",
+    "Ångström",
+    "Weiß",
+    "Chen",
+    "Patel",
+    "Nakamura",
+    "Okafor",
+    "García",
+    "Johansson",
+    "Rossi",
 ];
 const COMPANY: &[&str] = &[
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Cyberdyne",
-    "Soylent", "Tyrell", "Aperture", "Vandelay", "Pied Piper", "Massive Dynamic", "Nakatomi",
-    "Oceanic", "Gringotts", "Monarch", "Dunder Mifflin",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Cyberdyne",
+    "Soylent",
+    "Tyrell",
+    "Aperture",
+    "Vandelay",
+    "Pied Piper",
+    "Massive Dynamic",
+    "Nakatomi",
+    "Oceanic",
+    "Gringotts",
+    "Monarch",
+    "Dunder Mifflin",
 ];
 const SUFFIX: &[&str] = &["Ltd", "GmbH", "Inc.", "LLC", "AB", "SA", "plc", "KK"];
 const CITIES: &[(&str, &str, &str)] = &[
-    ("Berlin", "DE", "+49 30"), ("Munich", "DE", "+49 89"), ("Paris", "FR", "+33 1"),
-    ("Lyon", "FR", "+33 4"), ("London", "GB", "+44 20"), ("Manchester", "GB", "+44 161"),
-    ("New York", "US", "+1 212"), ("Austin", "US", "+1 512"), ("Chicago", "US", "+1 312"),
-    ("Tokyo", "JP", "+81 3"), ("Sydney", "AU", "+61 2"), ("Toronto", "CA", "+1 416"),
-    ("Madrid", "ES", "+34 91"), ("Stockholm", "SE", "+46 8"), ("Milan", "IT", "+39 02"),
-    ("Lagos", "NG", "+234 1"), ("São Paulo", "BR", "+55 11"), ("Mumbai", "IN", "+91 22"),
+    ("Berlin", "DE", "+49 30"),
+    ("Munich", "DE", "+49 89"),
+    ("Paris", "FR", "+33 1"),
+    ("Lyon", "FR", "+33 4"),
+    ("London", "GB", "+44 20"),
+    ("Manchester", "GB", "+44 161"),
+    ("New York", "US", "+1 212"),
+    ("Austin", "US", "+1 512"),
+    ("Chicago", "US", "+1 312"),
+    ("Tokyo", "JP", "+81 3"),
+    ("Sydney", "AU", "+61 2"),
+    ("Toronto", "CA", "+1 416"),
+    ("Madrid", "ES", "+34 91"),
+    ("Stockholm", "SE", "+46 8"),
+    ("Milan", "IT", "+39 02"),
+    ("Lagos", "NG", "+234 1"),
+    ("São Paulo", "BR", "+55 11"),
+    ("Mumbai", "IN", "+91 22"),
 ];
-const TITLES: &[&str] = &["CEO", "CTO", "Head of Procurement", "Buyer", "IT Manager", "Operations Director", "Engineer", ""];
-const INDUSTRIES: &[&str] = &["Software", "Manufacturing", "Energy", "Retail", "Finance", "Healthcare", "Education", "Logistics", ""];
-const TOPICS: &[&str] = &["renewal", "expansion", "inquiry", "demo request", "trade show", "pilot", "upgrade"];
-const STREETS: &[&str] = &["Main St", "High Street", "Hauptstraße", "Rue de la Paix", "Market Road", "Station Road"];
-const TAGS: &[&str] = &["vip", "trade show", "webinar", "partner referral", "budget approved", "cold"];
+const TITLES: &[&str] = &[
+    "CEO",
+    "CTO",
+    "Head of Procurement",
+    "Buyer",
+    "IT Manager",
+    "Operations Director",
+    "Engineer",
+    "",
+];
+const INDUSTRIES: &[&str] = &[
+    "Software",
+    "Manufacturing",
+    "Energy",
+    "Retail",
+    "Finance",
+    "Healthcare",
+    "Education",
+    "Logistics",
+    "",
+];
+const TOPICS: &[&str] = &[
+    "renewal",
+    "expansion",
+    "inquiry",
+    "demo request",
+    "trade show",
+    "pilot",
+    "upgrade",
+];
+const STREETS: &[&str] = &[
+    "Main St",
+    "High Street",
+    "Hauptstraße",
+    "Rue de la Paix",
+    "Market Road",
+    "Station Road",
+];
+const TAGS: &[&str] = &[
+    "vip",
+    "trade show",
+    "webinar",
+    "partner referral",
+    "budget approved",
+    "cold",
+];
 
 /// One realistic lead form; `i` keeps emails unique across a run.
 pub fn demo_lead(rng: &mut SmallRng, i: usize) -> LeadForm {
-    let pick = |rng: &mut SmallRng, list: &[&'static str]| *list.choose(rng).expect("non-empty list");
+    let pick =
+        |rng: &mut SmallRng, list: &[&'static str]| *list.choose(rng).expect("non-empty list");
     let first = pick(rng, FIRST);
     let last = pick(rng, LAST);
     let company = format!("{} {}", pick(rng, COMPANY), pick(rng, SUFFIX));
@@ -75,7 +195,11 @@ pub fn demo_lead(rng: &mut SmallRng, i: usize) -> LeadForm {
             primary: false,
         });
     }
-    let tags: Vec<&str> = TAGS.iter().copied().filter(|_| rng.gen_bool(0.12)).collect();
+    let tags: Vec<&str> = TAGS
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.12))
+        .collect();
     LeadForm {
         name: format!("{company} – {} {i}", pick(rng, TOPICS)),
         status: status.into(),
@@ -84,7 +208,11 @@ pub fn demo_lead(rng: &mut SmallRng, i: usize) -> LeadForm {
             0 | 8 => String::new(),
             n => n.to_string(),
         },
-        notes: if rng.gen_bool(0.2) { "Met at the fair; wants a demo.".into() } else { String::new() },
+        notes: if rng.gen_bool(0.2) {
+            "Met at the fair; wants a demo.".into()
+        } else {
+            String::new()
+        },
         first_name: first.into(),
         last_name: last.into(),
         job_title: pick(rng, TITLES).into(),
@@ -101,8 +229,16 @@ pub fn demo_lead(rng: &mut SmallRng, i: usize) -> LeadForm {
             primary: true,
             ..Default::default()
         }],
-        website: if rng.gen_bool(0.6) { format!("https://{domain}.example") } else { String::new() },
-        number_of_employees: if rng.gen_bool(0.7) { rng.gen_range(1..50_000).to_string() } else { String::new() },
+        website: if rng.gen_bool(0.6) {
+            format!("https://{domain}.example")
+        } else {
+            String::new()
+        },
+        number_of_employees: if rng.gen_bool(0.7) {
+            rng.gen_range(1..50_000).to_string()
+        } else {
+            String::new()
+        },
         industry: pick(rng, INDUSTRIES).into(),
         tags: tags.join(", "),
         ..Default::default()

@@ -41,7 +41,9 @@ pub fn parse_long_text(value: &str) -> Result<Option<String>, String> {
     if len == 0 {
         Ok(None)
     } else if len > MAX_LONG {
-        Err(format!("Must be at most {MAX_LONG} characters (this is {len})"))
+        Err(format!(
+            "Must be at most {MAX_LONG} characters (this is {len})"
+        ))
     } else if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -330,8 +332,18 @@ mod tests {
             EmailAddress::parse(" ada@example.com ").unwrap().as_str(),
             "ada@example.com"
         );
-        for bad in ["ada", "ada@", "@example.com", "ada@localhost", "a b@example.com", "ada@@example.com"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be rejected");
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@localhost",
+            "a b@example.com",
+            "ada@@example.com",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 
@@ -343,7 +355,12 @@ mod tests {
 
     #[test]
     fn phones_allow_separators_and_extensions() {
-        for ok in ["+1 (555) 010-0100", "030/123 456", "+44 20 7946 0958 ext. 12", "555-0100 x7"] {
+        for ok in [
+            "+1 (555) 010-0100",
+            "030/123 456",
+            "+44 20 7946 0958 ext. 12",
+            "555-0100 x7",
+        ] {
             assert!(PhoneNumber::parse(ok).is_ok(), "{ok} should be accepted");
         }
         for bad in ["call me", "12", "+1 555 abc", "555-0100 x7a"] {
@@ -353,7 +370,10 @@ mod tests {
 
     #[test]
     fn a_phone_key_keeps_only_plus_and_digits() {
-        assert_eq!(PhoneNumber::parse("+1 (555) 010-0100").unwrap().key(), "+15550100100");
+        assert_eq!(
+            PhoneNumber::parse("+1 (555) 010-0100").unwrap().key(),
+            "+15550100100"
+        );
     }
 
     #[test]
@@ -376,7 +396,13 @@ mod tests {
     fn websites_must_be_http_or_https() {
         assert!(WebsiteUrl::parse("https://acme.example/about").is_ok());
         assert!(WebsiteUrl::parse("http://acme.example").is_ok());
-        for bad in ["acme.example", "ftp://acme.example", "javascript:alert(1)", "https://", "mailto:a@b.c"] {
+        for bad in [
+            "acme.example",
+            "ftp://acme.example",
+            "javascript:alert(1)",
+            "https://",
+            "mailto:a@b.c",
+        ] {
             assert!(WebsiteUrl::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -386,7 +412,10 @@ mod tests {
         assert_eq!(EmployeeCount::parse(" 250 ").unwrap().get(), 250);
         assert_eq!(EmployeeCount::parse("0").unwrap().get(), 0);
         for bad in ["-1", "1.5", "1e3", "ten", "+5", "99999999999"] {
-            assert!(EmployeeCount::parse(bad).is_err(), "{bad} should be rejected");
+            assert!(
+                EmployeeCount::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 

@@ -1076,7 +1076,10 @@ mod tests {
         assert_eq!(parsed.number_of_employees.map(|n| n.get()), Some(12));
         assert_eq!(parsed.tags.len(), 2);
         assert_eq!(lead.person_name().as_deref(), Some("Ada Lovelace"));
-        assert_eq!(lead.addresses[0].one_line(), "London, United Kingdom of Great Britain and Northern Ireland");
+        assert_eq!(
+            lead.addresses[0].one_line(),
+            "London, United Kingdom of Great Britain and Northern Ireland"
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::{
     error::AppError,
-    leads::model::{DuplicateLead, DuplicateProbe, Lead, LeadPage, LeadPageRequest, LeadSource, ValidLead},
+    leads::model::{
+        DuplicateLead, DuplicateProbe, Lead, LeadPage, LeadPageRequest, LeadSource, ValidLead,
+    },
     store::Store,
 };
 
@@ -44,23 +46,83 @@ pub(crate) fn map_db_error(err: sqlx::Error) -> AppError {
         // PostgreSQL names the constraint; SQLite puts it in the message.
         let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
         const FIELDS: [(&str, &str, &str); 10] = [
-            ("leads_name_check", "name", "Lead name is required and at most 255 characters"),
+            (
+                "leads_name_check",
+                "name",
+                "Lead name is required and at most 255 characters",
+            ),
             ("leads_status_check", "status", "Unknown status"),
-            ("leads_number_of_employees_check", "number_of_employees", "Must be 0 or more"),
-            ("leads_source_id_fkey", "source_id", "This lead source does not exist"),
-            ("lead_emails_unique_key", "emails", "The same email is listed twice"),
-            ("lead_emails_primary_key", "emails", "Only one email can be primary"),
-            ("lead_phones_unique_key", "phones", "The same phone is listed twice"),
-            ("lead_phones_primary_key", "phones", "Only one phone can be primary"),
-            ("lead_addresses_primary_key", "addresses", "Only one address can be primary"),
+            (
+                "leads_number_of_employees_check",
+                "number_of_employees",
+                "Must be 0 or more",
+            ),
+            (
+                "leads_source_id_fkey",
+                "source_id",
+                "This lead source does not exist",
+            ),
+            (
+                "lead_emails_unique_key",
+                "emails",
+                "The same email is listed twice",
+            ),
+            (
+                "lead_emails_primary_key",
+                "emails",
+                "Only one email can be primary",
+            ),
+            (
+                "lead_phones_unique_key",
+                "phones",
+                "The same phone is listed twice",
+            ),
+            (
+                "lead_phones_primary_key",
+                "phones",
+                "Only one phone can be primary",
+            ),
+            (
+                "lead_addresses_primary_key",
+                "addresses",
+                "Only one address can be primary",
+            ),
             ("lead_tags_pkey", "tags", "The same tag is listed twice"),
         ];
         if let Some((_, field, message)) = FIELDS.iter().find(|(name, _, _)| text.contains(name)) {
             return AppError::field(*field, *message);
         }
-        // SQLite reports a repeated tag as a primary-key violation on the columns.
-        if text.contains("lead_tags.lead_id, lead_tags.tag") {
-            return AppError::field("tags", "The same tag is listed twice");
+        // SQLite names the columns, not the index, of a plain unique index.
+        // Longest first: the primary indexes are on `lead_id` alone.
+        const COLUMNS: [(&str, &str, &str); 5] = [
+            (
+                "lead_phones.lead_id, lead_phones.phone_key",
+                "phones",
+                "The same phone is listed twice",
+            ),
+            (
+                "lead_tags.lead_id, lead_tags.tag",
+                "tags",
+                "The same tag is listed twice",
+            ),
+            (
+                "lead_emails.lead_id",
+                "emails",
+                "Only one email can be primary",
+            ),
+            (
+                "lead_phones.lead_id",
+                "phones",
+                "Only one phone can be primary",
+            ),
+            (
+                "lead_addresses.lead_id",
+                "addresses",
+                "Only one address can be primary",
+            ),
+        ];
+        if let Some((_, field, message)) = COLUMNS.iter().find(|(cols, _, _)| text.contains(cols)) {
+            return AppError::field(*field, *message);
         }
     }
     AppError::from(err)
@@ -77,7 +139,11 @@ macro_rules! dispatch {
 
 /// Inserts a lead with its children in one transaction; returns its id.
 #[tracing::instrument(skip_all)]
-pub async fn insert_lead(store: &Store, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
+pub async fn insert_lead(
+    store: &Store,
+    owner_id: Option<i64>,
+    lead: &ValidLead,
+) -> Result<i64, AppError> {
     dispatch!(store, insert_lead(owner_id, lead))
 }
 
@@ -93,7 +159,12 @@ pub async fn insert_leads(
 
 /// Saves an edit made from `version`; returns the new version.
 #[tracing::instrument(skip(store, lead))]
-pub async fn update_lead(store: &Store, id: i64, version: i64, lead: &ValidLead) -> Result<i64, AppError> {
+pub async fn update_lead(
+    store: &Store,
+    id: i64,
+    version: i64,
+    lead: &ValidLead,
+) -> Result<i64, AppError> {
     dispatch!(store, update_lead(id, version, lead))
 }
 
@@ -117,7 +188,10 @@ pub async fn list_leads(store: &Store, req: &LeadPageRequest) -> Result<LeadPage
 
 /// Existing leads that share an email or phone with the probe.
 #[tracing::instrument(skip_all)]
-pub async fn find_duplicates(store: &Store, probe: &DuplicateProbe) -> Result<Vec<DuplicateLead>, AppError> {
+pub async fn find_duplicates(
+    store: &Store,
+    probe: &DuplicateProbe,
+) -> Result<Vec<DuplicateLead>, AppError> {
     dispatch!(store, find_duplicates(probe))
 }
 

@@ -23,12 +23,15 @@ pub(super) fn lead_id_param() -> Memo<Option<i64>> {
 #[component]
 pub fn LeadDetailPage() -> impl IntoView {
     let id = lead_id_param();
-    let lead = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_lead(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let lead = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_lead(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading lead…"</p> }>
             {move || Suspend::new(async move {
@@ -90,7 +93,8 @@ fn social_link(value: Option<String>, site: &str) -> AnyView {
             } else {
                 format!("https://{site}/{}", v.trim_start_matches('@'))
             };
-            view! { <dd><a href=href rel="noopener noreferrer" target="_blank">{v}</a></dd> }.into_any()
+            view! { <dd><a href=href rel="noopener noreferrer" target="_blank">{v}</a></dd> }
+                .into_any()
         }
         None => show(None),
     }

@@ -55,9 +55,13 @@ pub(super) fn LeadFormView(
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
-        let Some(result) = save.value().get() else { return };
+        let Some(result) = save.value().get() else {
+            return;
+        };
         match result {
-            Ok((saved, after)) => on_saved(saved, after, existing, state, version, notice, &navigate),
+            Ok((saved, after)) => {
+                on_saved(saved, after, existing, state, version, notice, &navigate)
+            }
             Err(error) => {
                 state.server_errors.set(error.field_errors().to_vec());
                 failure.set(Some(error));
@@ -86,9 +90,9 @@ pub(super) fn LeadFormView(
             })}
             {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-            <GeneralSection sources />
-            <ContactSection />
-            <AdditionalSection />
+            {view! { <GeneralSection sources /> }.into_any()}
+            {view! { <ContactSection /> }.into_any()}
+            {view! { <AdditionalSection /> }.into_any()}
             <Duplicates exclude=existing.map(|e| e.id) />
             <div class="form-actions">
                 <a class="button ghost" href=cancel_href>"Cancel"</a>

@@ -26,7 +26,11 @@ impl FormState {
     pub fn new(initial: LeadForm) -> Self {
         let form = RwSignal::new(initial);
         let client_errors = Memo::new(move |_| {
-            form.with(|f| crate::leads::model::ValidLead::parse(f).err().unwrap_or_default())
+            form.with(|f| {
+                crate::leads::model::ValidLead::parse(f)
+                    .err()
+                    .unwrap_or_default()
+            })
         });
         Self {
             form,
@@ -42,20 +46,29 @@ impl FormState {
         let shown = self.submitted.get() || self.touched.with(|t| t.contains(field));
         let client = shown
             .then(|| {
-                self.client_errors
-                    .with(|errors| errors.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+                self.client_errors.with(|errors| {
+                    errors
+                        .iter()
+                        .find(|e| e.field == field)
+                        .map(|e| e.message.clone())
+                })
             })
             .flatten();
         client.or_else(|| {
-            self.server_errors
-                .with(|errors| errors.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+            self.server_errors.with(|errors| {
+                errors
+                    .iter()
+                    .find(|e| e.field == field)
+                    .map(|e| e.message.clone())
+            })
         })
     }
 
     /// Records an edit: marks fields touched and clears the server's verdict.
     pub fn edit(&self, fields: &[&str], change: impl FnOnce(&mut LeadForm)) {
         self.form.update(change);
-        self.touched.update(|t| t.extend(fields.iter().map(|f| f.to_string())));
+        self.touched
+            .update(|t| t.extend(fields.iter().map(|f| f.to_string())));
         if self.server_errors.with_untracked(|e| !e.is_empty()) {
             self.server_errors.set(Vec::new());
         }

@@ -22,7 +22,12 @@ fn row_lens<T: Default + Clone + 'static>(
     let state = form_state();
     Lens {
         get: Signal::derive(move || {
-            state.form.with(|f| list(f).get(i).map(|row| get(row).clone()).unwrap_or_default())
+            state.form.with(|f| {
+                list(f)
+                    .get(i)
+                    .map(|row| get(row).clone())
+                    .unwrap_or_default()
+            })
         }),
         set: Callback::new(move |value: String| {
             state.edit(&[group, key.as_str()], |f| {
@@ -78,7 +83,10 @@ pub(super) fn EmailRows() -> impl IntoView {
     let add = move |_| {
         state.form.update(|f| {
             let primary = f.emails.is_empty();
-            f.emails.push(EmailInput { primary, ..Default::default() })
+            f.emails.push(EmailInput {
+                primary,
+                ..Default::default()
+            })
         })
     };
     view! {
@@ -116,7 +124,10 @@ pub(super) fn PhoneRows() -> impl IntoView {
     let add = move |_| {
         state.form.update(|f| {
             let primary = f.phones.is_empty();
-            f.phones.push(PhoneInput { primary, ..Default::default() })
+            f.phones.push(PhoneInput {
+                primary,
+                ..Default::default()
+            })
         })
     };
     view! {
@@ -182,7 +193,10 @@ pub(super) fn AddressRows() -> impl IntoView {
     let add = move |_| {
         state.form.update(|f| {
             let primary = f.addresses.is_empty();
-            f.addresses.push(AddressInput { primary, ..Default::default() })
+            f.addresses.push(AddressInput {
+                primary,
+                ..Default::default()
+            })
         })
     };
     view! {
@@ -205,8 +219,18 @@ fn AddressBlock(
 ) -> impl IntoView {
     let state = form_state();
     let key = move |name: &str| format!("addresses.{i}.{name}");
-    let l = move |name: &str, get: fn(&AddressInput) -> &String, get_mut: fn(&mut AddressInput) -> &mut String| {
-        row_lens(i, "addresses", key(name), |f| &f.addresses, |f| &mut f.addresses, get, get_mut)
+    let l = move |name: &str,
+                  get: fn(&AddressInput) -> &String,
+                  get_mut: fn(&mut AddressInput) -> &mut String| {
+        row_lens(
+            i,
+            "addresses",
+            key(name),
+            |f| &f.addresses,
+            |f| &mut f.addresses,
+            get,
+            get_mut,
+        )
     };
     let n = i + 1;
     view! {

@@ -45,12 +45,17 @@ pub fn NewLeadPage() -> impl IntoView {
 #[component]
 pub fn EditLeadPage() -> impl IntoView {
     let id = lead_id_param();
-    let data = Resource::new(move || id.get(), |id| async move {
-        let Some(id) = id else { return Err(AppError::NotFound) };
-        let lead = get_lead(id).await?;
-        let sources = list_sources().await?;
-        Ok((lead, sources))
-    });
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let Some(id) = id else {
+                return Err(AppError::NotFound);
+            };
+            let lead = get_lead(id).await?;
+            let sources = list_sources().await?;
+            Ok((lead, sources))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
