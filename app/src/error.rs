@@ -94,10 +94,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
                 | ServerFnErrorErr::MissingArg(_)
                 | ServerFnErrorErr::Deserialization(_)
-        ) {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::BAD_REQUEST);
-            }
+        ) && !crate::state::is_plain_form_post()
+        {
+            crate::state::set_status(400);
         }
         Self::Transport(value.to_string())
     }

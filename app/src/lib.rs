@@ -4,6 +4,9 @@
 //! to WASM), `api` (server functions), `views` (components) and, on the
 //! server only, `store` (storage functions).
 
+// Leptos view types nest deeply; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod leads;

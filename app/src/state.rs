@@ -31,12 +31,36 @@ pub fn store() -> Result<Store, AppError> {
         })
 }
 
-/// Sets the HTTP status of the current response to fit `err`, and passes it on.
+/// Whether the current request is a plain HTML form post (a browser
+/// without JavaScript): such a request is answered with a redirect, never
+/// with an error status, so the browser shows a page and not raw JSON.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Sets the HTTP status of the current response to fit `err`, and passes
+/// it on. A plain form post keeps the redirect back to its form, which
+/// carries the error in the URL.
 pub fn respond_with(err: AppError) -> AppError {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
-            res.set_status(status);
-        }
+    if !is_plain_form_post() {
+        set_status(err.status_code());
     }
     err
+}
+
+/// Sets the HTTP status of the current response, if there is one.
+pub fn set_status(code: u16) {
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
 }

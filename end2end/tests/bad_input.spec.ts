@@ -14,7 +14,7 @@ test("invalid input shows the error next to its field and saves nothing", async 
   await expect(page.locator("#f-name-error")).toHaveText("Lead name is required");
 
   await page.getByRole("button", { name: "+ Add email" }).click();
-  await page.getByLabel("Email 1").fill("not-an-email");
+  await page.getByLabel("Email 1", { exact: true }).fill("not-an-email");
   await expect(page.locator("#f-emails-0-email-error")).toContainText("is not a valid email address");
 
   await page.getByLabel("Website").fill("ftp://files.example");
@@ -33,7 +33,7 @@ test("invalid input shows the error next to its field and saves nothing", async 
 
   // Fixing every field lets the save through.
   await name.fill(unique("Fixed"));
-  await page.getByLabel("Email 1").fill("fixed@example.com");
+  await page.getByLabel("Email 1", { exact: true }).fill("fixed@example.com");
   await page.getByLabel("Website").fill("https://fixed.example");
   await page.getByLabel("Number of employees").fill("5");
   await page.getByRole("group", { name: "Address 1" }).getByLabel("Country").selectOption("FR");
@@ -122,14 +122,14 @@ test("a possible duplicate (same email or phone) is shown before saving", async 
   await openLive(page, "/leads/new");
   await page.getByLabel("Lead name").fill(unique("Maybe a duplicate"));
   await page.getByRole("button", { name: "+ Add email" }).click();
-  await page.getByLabel("Email 1").fill(email.toUpperCase());
+  await page.getByLabel("Email 1", { exact: true }).fill(email.toUpperCase());
   const warning = page.getByRole("complementary", { name: "Possible duplicates" });
   await expect(warning).toContainText(existing);
   await expect(warning.getByRole("link", { name: existing })).toBeVisible();
 
-  await page.getByLabel("Email 1").fill("someone-else@example.com");
+  await page.getByLabel("Email 1", { exact: true }).fill("someone-else@example.com");
   await expect(warning).toHaveCount(0);
   await page.getByRole("button", { name: "+ Add phone" }).click();
-  await page.getByLabel("Phone 1").fill("+15550109999");
+  await page.getByLabel("Phone 1", { exact: true }).fill("+15550109999");
   await expect(page.getByRole("complementary", { name: "Possible duplicates" })).toContainText(existing);
 });

@@ -12,9 +12,9 @@ test("a rep creates a lead with two emails and an address, sees it, edits it and
   await page.getByLabel("Last name").fill("Lovelace");
 
   await page.getByRole("button", { name: "+ Add email" }).click();
-  await page.getByLabel("Email 1").fill("ada@acme.example");
+  await page.getByLabel("Email 1", { exact: true }).fill("ada@acme.example");
   await page.getByRole("button", { name: "+ Add email" }).click();
-  await page.getByLabel("Email 2").fill("ada.lovelace@mail.example");
+  await page.getByLabel("Email 2", { exact: true }).fill("ada.lovelace@mail.example");
   await page.getByRole("radio", { name: "Primary email 2" }).check();
   await expect(page.getByRole("radio", { name: "Primary email 1" })).not.toBeChecked();
 
@@ -38,17 +38,20 @@ test("a rep creates a lead with two emails and an address, sees it, edits it and
   const primary = page.getByRole("listitem").filter({ hasText: "ada.lovelace@mail.example" });
   await expect(primary).toContainText("Primary");
   await expect(page.getByText("1 Hauptstraße, 10115 Berlin, Germany")).toBeVisible();
-  await expect(page.getByText("Website", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "General" }).getByText("Website", { exact: true })).toBeVisible();
   await expect(page.getByText("vip", { exact: true })).toBeVisible();
 
   // Edit: rename and qualify.
   await page.getByRole("link", { name: "Edit" }).click();
   await expect(page).toHaveURL(new RegExp(`/leads/${id}/edit$`));
   await expect(page.getByLabel("Lead name")).toHaveValue(name);
-  await expect(page.getByLabel("Email 2")).toHaveValue("ada.lovelace@mail.example");
+  // Stored emails come back primary first.
+  await expect(page.getByLabel("Email 1", { exact: true })).toHaveValue("ada.lovelace@mail.example");
+  await expect(page.getByRole("radio", { name: "Primary email 1" })).toBeChecked();
+  await expect(page.getByLabel("Email 2", { exact: true })).toHaveValue("ada@acme.example");
   await page.getByLabel("Lead name").fill(`${name} (edited)`);
   await page.getByLabel("Status").selectOption({ label: "Qualified" });
-  await page.getByRole("button", { name: "Remove email 1" }).click();
+  await page.getByRole("button", { name: "Remove email 2" }).click();
   await page.getByRole("button", { name: "Save and Close" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/leads/${id}$`));

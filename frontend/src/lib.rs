@@ -1,5 +1,8 @@
 //! The browser entry point: hydrates the server-rendered page into the live app.
 
+// Leptos view types nest deeply; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 /// Called by the generated JS loader once the WASM module is instantiated.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -49,7 +49,7 @@ mod ssr {
         state::{respond_with, store as app_store},
     };
 
-    use super::{AfterSave, AppError};
+    use super::AppError;
 
     /// Runs a request body, setting the HTTP status from its error.
     pub async fn run<T>(
@@ -64,13 +64,9 @@ mod ssr {
     }
 
     /// A plain HTML form post (no JavaScript) navigates after saving.
-    pub fn redirect_plain_form(after: Option<AfterSave>, id: i64) {
-        let accepts_html = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-            .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
-            .unwrap_or(false);
-        if accepts_html {
-            leptos_axum::redirect(&after.unwrap_or_default().target(id));
+    pub fn redirect_plain_form(target: &str) {
+        if crate::state::is_plain_form_post() {
+            leptos_axum::redirect(target);
         }
     }
 }
@@ -97,7 +93,7 @@ pub async fn create_lead(form: LeadForm, after: Option<AfterSave>) -> Result<Sav
         let lead = parse(&form)?;
         let id = store::insert_lead(&app_store()?, Some(store::DEFAULT_OWNER_ID), &lead).await?;
         tracing::info!(lead_id = id, "lead created");
-        redirect_plain_form(after, id);
+        redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version: 1 })
     })
     .await
@@ -117,7 +113,7 @@ pub async fn update_lead(
         let lead = parse(&form)?;
         let version = store::update_lead(&app_store()?, id, version, &lead).await?;
         tracing::info!(lead_id = id, version, "lead updated");
-        redirect_plain_form(after, id);
+        redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version })
     })
     .await
@@ -130,12 +126,7 @@ pub async fn delete_lead(id: i64) -> Result<(), AppError> {
     run(async move {
         store::delete_lead(&app_store()?, id).await?;
         tracing::info!(lead_id = id, "lead deleted");
-        let accepts_html = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
-            .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
-        if accepts_html {
-            leptos_axum::redirect("/leads");
-        }
+        redirect_plain_form("/leads");
         Ok(())
     })
     .await

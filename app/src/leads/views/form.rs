@@ -12,8 +12,8 @@ use crate::{
     components::ErrorNotice,
     error::AppError,
     leads::{
-        api::{create_lead, find_duplicates, update_lead, AfterSave, Saved},
-        model::{DuplicateProbe, LeadForm, LeadSource, LeadStatus},
+        api::{create_lead, find_duplicates, update_lead, AfterSave, CreateLead, Saved, UpdateLead},
+        model::{DuplicateLead, DuplicateProbe, LeadForm, LeadSource, LeadStatus},
     },
 };
 
@@ -41,7 +41,14 @@ pub(super) fn LeadFormView(
     let version = RwSignal::new(existing.map(|e| e.version));
     let after = RwSignal::new(AfterSave::Close);
     let notice = RwSignal::<Option<String>>::new(None);
-    let failure = RwSignal::<Option<AppError>>::new(None);
+    // After a plain (no-JavaScript) form post fails, the server sends the
+    // browser back here with the error in the URL.
+    let url_error = plain_post_error();
+    if let Some(error) = &url_error {
+        state.server_errors.set(error.field_errors().to_vec());
+    }
+    let list_fields = url_error.is_some();
+    let failure = RwSignal::<Option<AppError>>::new(url_error);
     let save = Action::new(move |(form, after): &(LeadForm, AfterSave)| {
         let (form, after) = (form.clone(), *after);
         let current = existing.map(|e| (e.id, version.get_untracked().unwrap_or(e.version)));
@@ -89,7 +96,7 @@ pub(super) fn LeadFormView(
                 <input type="hidden" name="version" value=move || version.get().unwrap_or(e.version) prop:value=move || version.get().unwrap_or(e.version) />
             })}
             {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
-            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            {move || failure.get().map(|error| view! { <ErrorNotice error list_fields /> })}
             {view! { <GeneralSection sources /> }.into_any()}
             {view! { <ContactSection /> }.into_any()}
             {view! { <AdditionalSection /> }.into_any()}
@@ -109,6 +116,15 @@ pub(super) fn LeadFormView(
             </div>
         </form>
     }
+}
+
+/// The error of a failed plain form post to the create or update endpoint.
+fn plain_post_error() -> Option<AppError> {
+    use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+    let error = use_context::<leptos::server::ServerActionError>()?;
+    [CreateLead::PATH, UpdateLead::PATH]
+        .contains(&error.path())
+        .then(|| ServerFnUrlError::<AppError>::decode_err(error.err()))
 }
 
 /// What happens after a successful save, by the button that was pressed.
@@ -219,18 +235,24 @@ fn Duplicates(
 ) -> impl IntoView {
     let state = super::form_fields::form_state();
     let probe = Memo::new(move |_| state.form.with(|f| DuplicateProbe::of_form(f, exclude)));
-    let found = LocalResource::new(move || {
-        let probe = probe.get();
-        async move {
-            if probe.is_empty() {
-                Ok(Vec::new())
-            } else {
-                find_duplicates(probe).await
-            }
+    // Looked up in the browser only (an effect never runs on the server),
+    // as the emails and phones change; a stale answer is dropped.
+    let found = RwSignal::new(Vec::<DuplicateLead>::new());
+    Effect::new(move |_| {
+        let current = probe.get();
+        if current.is_empty() {
+            found.set(Vec::new());
+            return;
         }
+        leptos::task::spawn_local(async move {
+            let result = find_duplicates(current.clone()).await;
+            if probe.get_untracked() == current {
+                found.set(result.unwrap_or_default());
+            }
+        });
     });
     move || {
-        let dups = found.get().and_then(Result::ok).unwrap_or_default();
+        let dups = found.get();
         (!dups.is_empty()).then(|| {
             view! {
                 <aside class="notice warning" aria-label="Possible duplicates">

@@ -30,7 +30,8 @@ fn row_lens<T: Default + Clone + 'static>(
             })
         }),
         set: Callback::new(move |value: String| {
-            state.edit(&[group, key.as_str()], |f| {
+            let row = format!("{group}.{i}");
+            state.edit(&[group, key.as_str(), row.as_str()], |f| {
                 if let Some(row) = list_mut(f).get_mut(i) {
                     *get_mut(row) = value;
                 }

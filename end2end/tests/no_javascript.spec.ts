@@ -1,0 +1,40 @@
+import { test, expect } from "@playwright/test";
+import { createLead, unique } from "./helpers";
+
+// Before the WASM arrives (or with JavaScript off) the pages are plain
+// server-rendered HTML, and the forms still work.
+test.use({ javaScriptEnabled: false });
+
+test("without JavaScript a lead can be listed, created, viewed and edited", async ({ page, request }) => {
+  const name = unique("No script");
+  await page.goto("/leads/new");
+  await page.getByLabel("Lead name").fill(name);
+  await page.getByLabel("Company").fill("Plain HTML Ltd");
+  await page.getByLabel("Source").selectOption({ label: "Partner" });
+  await page.getByRole("button", { name: "Save and Close" }).click();
+  await expect(page).toHaveURL(/\/leads\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  await expect(page.getByText("Partner", { exact: true })).toBeVisible();
+
+  await page.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByLabel("Company")).toHaveValue("Plain HTML Ltd");
+  await expect(page.getByLabel("Source")).toHaveValue(/\d+/);
+  await page.getByLabel("Company").fill("Still Plain Ltd");
+  await page.getByRole("button", { name: "Save and Close" }).click();
+  await expect(page).toHaveURL(/\/leads\/\d+$/);
+  await expect(page.getByText("Still Plain Ltd")).toBeVisible();
+  await expect(page.getByText("Partner", { exact: true })).toBeVisible();
+
+  await page.goto("/leads");
+  await expect(page.getByRole("link", { name })).toBeVisible();
+});
+
+test("without JavaScript a rejected save explains what is wrong", async ({ page }) => {
+  await page.goto("/leads/new");
+  await page.getByLabel("Lead name").fill(" ");
+  await page.getByLabel("Website").fill("not a url");
+  await page.getByRole("button", { name: "Save and Close" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Lead name: Lead name is required");
+  await expect(alert).toContainText("Website: Must be a web address");
+});
