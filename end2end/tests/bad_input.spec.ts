@@ -13,7 +13,6 @@ test("invalid input shows the error next to its field and saves nothing", async 
   await name.fill("   ");
   await expect(page.locator("#f-name-error")).toHaveText("Lead name is required");
 
-  await page.getByRole("button", { name: "+ Add email" }).click();
   await page.getByLabel("Email 1", { exact: true }).fill("not-an-email");
   await expect(page.locator("#f-emails-0-email-error")).toContainText("is not a valid email address");
 
@@ -121,7 +120,6 @@ test("a possible duplicate (same email or phone) is shown before saving", async 
   });
   await openLive(page, "/leads/new");
   await page.getByLabel("Lead name").fill(unique("Maybe a duplicate"));
-  await page.getByRole("button", { name: "+ Add email" }).click();
   await page.getByLabel("Email 1", { exact: true }).fill(email.toUpperCase());
   const warning = page.getByRole("complementary", { name: "Possible duplicates" });
   await expect(warning).toContainText(existing);
@@ -129,7 +127,6 @@ test("a possible duplicate (same email or phone) is shown before saving", async 
 
   await page.getByLabel("Email 1", { exact: true }).fill("someone-else@example.com");
   await expect(warning).toHaveCount(0);
-  await page.getByRole("button", { name: "+ Add phone" }).click();
   await page.getByLabel("Phone 1", { exact: true }).fill("+15550109999");
   await expect(page.getByRole("complementary", { name: "Possible duplicates" })).toContainText(existing);
 });

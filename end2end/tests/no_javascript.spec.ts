@@ -11,14 +11,17 @@ test("without JavaScript a lead can be listed, created, viewed and edited", asyn
   await page.getByLabel("Lead name").fill(name);
   await page.getByLabel("Company").fill("Plain HTML Ltd");
   await page.getByLabel("Source").selectOption({ label: "Partner" });
+  await page.getByLabel("Email 1", { exact: true }).fill("plain@html.example");
   await page.getByRole("button", { name: "Save and Close" }).click();
   await expect(page).toHaveURL(/\/leads\/\d+$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  await expect(page.getByRole("listitem").filter({ hasText: "plain@html.example" })).toContainText("Primary");
   await expect(page.getByText("Partner", { exact: true })).toBeVisible();
 
   await page.getByRole("link", { name: "Edit" }).click();
   await expect(page.getByLabel("Company")).toHaveValue("Plain HTML Ltd");
   await expect(page.getByLabel("Source")).toHaveValue(/\d+/);
+  await expect(page.getByRole("radio", { name: "Primary email 1" })).toBeChecked();
   await page.getByLabel("Company").fill("Still Plain Ltd");
   await page.getByRole("button", { name: "Save and Close" }).click();
   await expect(page).toHaveURL(/\/leads\/\d+$/);

@@ -104,7 +104,7 @@ async fn run(kind: &str, store: Store) {
     let fill_secs = started.elapsed().as_secs_f64();
     let router = leadline::serve::router(AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
-            .output_name("leadline")
+            .output_name(leadline::serve::SITE_NAME)
             .build(),
         store: store.clone(),
     });

@@ -9,6 +9,10 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
+/// The site name in `Cargo.toml` (`[[workspace.metadata.leptos]] name`):
+/// the WASM and CSS files are `/pkg/leadline.*`.
+pub const SITE_NAME: &str = "leadline";
+
 /// Sets up logging: `RUST_LOG` filters (default `info`), text or JSON.
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::{fmt, EnvFilter};
@@ -55,6 +59,12 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
 pub async fn serve(store: Store, addr: Option<SocketAddr>) -> anyhow::Result<()> {
     let conf = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = conf.leptos_options;
+    // cargo-leptos bakes the site name into the binary; a plain `cargo
+    // build` (or `cargo bench`) does not, and the page would then load
+    // `/pkg/.js`. The name is fixed, so say it here.
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = SITE_NAME.into();
+    }
     if let Some(addr) = addr {
         leptos_options.site_addr = addr;
     }

@@ -11,7 +11,7 @@ async fn app() -> (Router, tempfile::TempDir) {
     store.migrate().await.unwrap();
     let state = AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
-            .output_name("leadline")
+            .output_name(leadline::serve::SITE_NAME)
             .build(),
         store,
     };

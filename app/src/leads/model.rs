@@ -162,6 +162,24 @@ pub struct LeadForm {
     pub tags: String,
 }
 
+impl LeadForm {
+    /// The form for a new lead: status New, one empty email and phone row.
+    pub fn new_lead() -> Self {
+        Self {
+            status: LeadStatus::New.code().to_string(),
+            emails: vec![EmailInput {
+                primary: true,
+                ..Default::default()
+            }],
+            phones: vec![PhoneInput {
+                primary: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+}
+
 /// A parsed email of a lead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidEmail {
@@ -372,9 +390,6 @@ fn parse_emails(rows: &[EmailInput], e: &mut Errors) -> Vec<ValidEmail> {
     let mut flags = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.email.trim().is_empty() {
-            if row.primary {
-                e.push(format!("emails.{i}.email"), "The primary email is empty");
-            }
             continue;
         }
         let field = format!("emails.{i}.email");
@@ -403,9 +418,6 @@ fn parse_phones(rows: &[PhoneInput], e: &mut Errors) -> Vec<ValidPhone> {
     let mut flags = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.phone.trim().is_empty() {
-            if row.primary {
-                e.push(format!("phones.{i}.phone"), "The primary phone is empty");
-            }
             continue;
         }
         let field = format!("phones.{i}.phone");
@@ -868,6 +880,15 @@ mod tests {
         assert_eq!(lead.name.as_str(), "Acme deal");
         assert_eq!(lead.status, LeadStatus::New);
         assert!(lead.emails.is_empty());
+    }
+
+    #[test]
+    fn a_new_lead_form_starts_as_new_and_its_empty_rows_are_ignored() {
+        let mut f = LeadForm::new_lead();
+        f.name = "x".into();
+        let lead = ValidLead::try_from(f).unwrap();
+        assert_eq!(lead.status, LeadStatus::New);
+        assert!(lead.emails.is_empty() && lead.phones.is_empty());
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn on_saved(
     let name = state.form.with_untracked(|f| f.name.trim().to_string());
     match (after, existing) {
         (AfterSave::New, None) => {
-            state.form.set(LeadForm::default());
+            state.form.set(LeadForm::new_lead());
             state.touched.set(Default::default());
             state.submitted.set(false);
             notice.set(Some(format!("Lead “{name}” was saved. Here is a new one.")));

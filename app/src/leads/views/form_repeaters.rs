@@ -68,6 +68,7 @@ fn PrimaryChoice(
                 name=html_name(&format!("{group}.{i}.primary"))
                 value="true"
                 aria-label=format!("Primary {what} {}", i + 1)
+                checked=checked.get_untracked()
                 prop:checked=move || checked.get()
                 on:change=move |_| choose.run(())
             />

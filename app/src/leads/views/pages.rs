@@ -32,7 +32,7 @@ pub fn NewLeadPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match sources.await {
                     Ok(sources) => view! {
-                        <LeadFormView initial=LeadForm::default() existing=None sources />
+                        <LeadFormView initial=LeadForm::new_lead() existing=None sources />
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
