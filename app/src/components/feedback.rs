@@ -25,7 +25,10 @@ pub fn ErrorNotice(
     // A server-rendered page that shows an error answers with its status.
     // (Not for a form's validation or conflict errors: that page is fine.)
     #[cfg(feature = "ssr")]
-    if matches!(error, AppError::NotFound | AppError::Forbidden | AppError::Internal) {
+    if matches!(
+        error,
+        AppError::NotFound | AppError::Forbidden | AppError::Internal
+    ) {
         crate::state::set_status(error.status_code());
     }
     let text = match &error {

@@ -12,7 +12,9 @@ use crate::{
     components::ErrorNotice,
     error::AppError,
     leads::{
-        api::{create_lead, find_duplicates, update_lead, AfterSave, CreateLead, Saved, UpdateLead},
+        api::{
+            create_lead, find_duplicates, update_lead, AfterSave, CreateLead, Saved, UpdateLead,
+        },
         model::{DuplicateLead, DuplicateProbe, LeadForm, LeadSource, LeadStatus},
     },
 };

@@ -46,8 +46,8 @@ impl FormState {
         // A row's fields show their errors once any field of the row is
         // touched: an address without a country is wrong as soon as it has a city.
         let row = field.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
-        let shown = self.submitted.get()
-            || self.touched.with(|t| t.contains(field) || t.contains(&row));
+        let shown =
+            self.submitted.get() || self.touched.with(|t| t.contains(field) || t.contains(&row));
         let client = shown
             .then(|| {
                 self.client_errors.with(|errors| {

@@ -271,13 +271,20 @@ fn CountrySelect(
     let key = format!("addresses.{i}.country");
     let id = html_id(&key);
     let Lens { get, set } = lens;
+    let state = form_state();
+    let invalid = {
+        let key = key.clone();
+        move || state.error_for(&key).is_some().to_string()
+    };
     let initial = get.get_untracked();
     view! {
         <div class="field">
             <label for=id.clone()>"Country" <span class="required" aria-hidden="true">" *"</span></label>
             <select
-                id=id
+                id=id.clone()
                 name=html_name(&key)
+                aria-invalid=invalid
+                aria-describedby=format!("{id}-error")
                 prop:value=move || get.get()
                 on:change=move |ev| set.run(event_target_value(&ev))
             >
