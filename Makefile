@@ -59,8 +59,10 @@ postgres:
 ## Playwright in headless Chromium against the release build (SQLite, then PostgreSQL).
 test: tools test-tools postgres
 	$(MAKE) --no-print-directory build
-	$(MAKE) --no-print-directory test-rust
-	$(MAKE) --no-print-directory test-e2e
+	@mkdir -p target
+	{ $(MAKE) --no-print-directory test-rust && $(MAKE) --no-print-directory test-e2e; } 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ { p += $$4; f += $$6 } /^ +[0-9]+ passed/ { p += $$1 } /^ +[0-9]+ failed/ { f += $$1 } \
+	  END { printf "Total: %d passed, %d failed\n", p, f; exit (f > 0) }' target/test-output.log
 
 test-rust:
 	cargo test -p app --features ssr
@@ -71,7 +73,7 @@ test-e2e:
 	psql "$(TEST_POSTGRES_URL)" -qc 'CREATE DATABASE $(E2E_PG_DB)'
 	cd end2end && LEADLINE_BIN=$(CURDIR)/target/release/leadline \
 	  E2E_DATABASE_URL="$(dir $(TEST_POSTGRES_URL))$(E2E_PG_DB)" npx playwright test; \
-	  status=$$?; psql "$(TEST_POSTGRES_URL)" -qc 'DROP DATABASE $(E2E_PG_DB)'; exit $$status
+	  status=$$?; psql "$(TEST_POSTGRES_URL)" -qc 'DROP DATABASE $(E2E_PG_DB) WITH (FORCE)'; exit $$status
 
 ## Server latency of create-lead and load-lead over 10k leads, SQLite and PostgreSQL.
 bench: postgres

@@ -162,7 +162,7 @@ async fn main() {
         Store::connect(&db_url).await.expect("postgres"),
     )
     .await;
-    sqlx::query(&format!("DROP DATABASE {name}"))
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(admin_pool)
         .await
         .expect("drop db");

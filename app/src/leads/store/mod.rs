@@ -30,12 +30,17 @@ pub fn now() -> DateTime<Utc> {
 /// SQLite queries.
 pub mod sqlite {
     use sqlx::Sqlite as Db;
+    /// Writers take the write lock up front: a deferred transaction that
+    /// reads first fails with SQLITE_BUSY (not waiting) when another
+    /// writer commits in between.
+    const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
     include!("queries.rs");
 }
 
 /// PostgreSQL queries.
 pub mod postgres {
     use sqlx::Postgres as Db;
+    const BEGIN_WRITE: &str = "BEGIN";
     include!("queries.rs");
 }
 

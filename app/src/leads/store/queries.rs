@@ -1,5 +1,6 @@
 // Lead storage queries, written once and compiled for each backend: the
-// including module defines `Db` (sqlx::Sqlite or sqlx::Postgres). Every
+// including module defines `Db` (sqlx::Sqlite or sqlx::Postgres) and
+// `BEGIN_WRITE` (how a writing transaction starts). Every
 // statement uses `$n` placeholders, which both databases accept.
 
 use chrono::{DateTime, Utc};
@@ -154,7 +155,7 @@ pub async fn insert_lead_on(
 
 /// Inserts a lead with its children in one transaction; returns its id.
 pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     let id = insert_lead_on(&mut tx, owner_id, lead, super::now()).await?;
     tx.commit().await?;
     Ok(id)
@@ -166,7 +167,7 @@ pub async fn insert_leads(
     owner_id: Option<i64>,
     leads: &[(ValidLead, DateTime<Utc>)],
 ) -> Result<Vec<i64>, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     let mut ids = Vec::with_capacity(leads.len());
     for (lead, created_at) in leads {
         ids.push(insert_lead_on(&mut tx, owner_id, lead, *created_at).await?);
@@ -178,7 +179,7 @@ pub async fn insert_leads(
 /// Saves an edited lead if nobody changed it since `version`; returns the
 /// new version. Stale: `Conflict`; gone: `NotFound`. All or nothing.
 pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     check_source(&mut tx, lead.source_id).await?;
     let updated = sqlx::query(
         "UPDATE leads SET name = $1, status = $2, name_prefix = $3, first_name = $4, \
@@ -227,7 +228,7 @@ pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -
 
 /// Deletes a lead and its children; `NotFound` if there is no such lead.
 pub async fn delete_lead(pool: &Pool, id: i64) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     // Child rows go first so the delete does not depend on the database's
     // foreign-key enforcement being switched on.
     delete_children(&mut tx, id).await?;
