@@ -537,37 +537,49 @@ async fn an_unreachable_database_is_a_clear_error() {
         .contains("unsupported"));
 }
 
-both!(concurrent_writers_all_succeed_and_concurrent_edits_of_one_lead_let_exactly_one_win, |store: &Store| {
-    let store = store.clone();
-    async move {
-        // Writers on different leads never fail because of each other.
-        let ids: Vec<i64> = futures_join(
-            (0..8).map(|n| {
+both!(
+    concurrent_writers_all_succeed_and_concurrent_edits_of_one_lead_let_exactly_one_win,
+    |store: &Store| {
+        let store = store.clone();
+        async move {
+            // Writers on different leads never fail because of each other.
+            let ids: Vec<i64> = futures_join((0..8).map(|n| {
                 let store = store.clone();
                 async move { insert(&store, &full_form(&format!("Parallel {n}"))).await }
-            }),
-        )
-        .await;
-        let results = futures_join(ids.iter().map(|&id| {
-            let store = store.clone();
-            async move { store::update_lead(&store, id, 1, &valid(&full_form("Edited"))).await }
-        }))
-        .await;
-        assert!(results.iter().all(Result::is_ok), "{results:?}");
+            }))
+            .await;
+            let results =
+                futures_join(
+                    ids.iter().map(|&id| {
+                        let store = store.clone();
+                        async move {
+                            store::update_lead(&store, id, 1, &valid(&full_form("Edited"))).await
+                        }
+                    }),
+                )
+                .await;
+            assert!(results.iter().all(Result::is_ok), "{results:?}");
 
-        // Eight edits of one lead from the same version: one wins, seven are told.
-        let target = ids[0];
-        let results = futures_join((0..8).map(|n| {
-            let store = store.clone();
-            async move { store::update_lead(&store, target, 2, &valid(&full_form(&format!("Edit {n}")))).await }
-        }))
-        .await;
-        let won = results.iter().filter(|r| r.is_ok()).count();
-        let conflicts = results.iter().filter(|r| matches!(r, Err(AppError::Conflict(_)))).count();
-        assert_eq!((won, conflicts), (1, 7), "{results:?}");
-        assert_eq!(store::load_lead(&store, target).await.unwrap().version, 3);
+            // Eight edits of one lead from the same version: one wins, seven are told.
+            let target = ids[0];
+            let results = futures_join((0..8).map(|n| {
+                let store = store.clone();
+                async move {
+                    store::update_lead(&store, target, 2, &valid(&full_form(&format!("Edit {n}"))))
+                        .await
+                }
+            }))
+            .await;
+            let won = results.iter().filter(|r| r.is_ok()).count();
+            let conflicts = results
+                .iter()
+                .filter(|r| matches!(r, Err(AppError::Conflict(_))))
+                .count();
+            assert_eq!((won, conflicts), (1, 7), "{results:?}");
+            assert_eq!(store::load_lead(&store, target).await.unwrap().version, 3);
+        }
     }
-});
+);
 
 /// Runs futures concurrently on the test runtime and collects their outputs in order.
 async fn futures_join<T: Send + 'static>(

@@ -30,6 +30,19 @@ test("without JavaScript a lead can be listed, created, viewed and edited", asyn
 
   await page.goto("/leads");
   await expect(page.getByRole("link", { name })).toBeVisible();
+
+  // Delete, with the confirmation rendered by the server.
+  await page.getByRole("link", { name }).click();
+  const id = page.url().split("/").pop();
+  await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this lead?" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete lead" }).click();
+  await expect(page).toHaveURL(/\/leads$/);
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
+  expect((await request.get(`/leads/${id}`)).status()).toBe(404);
 });
 
 test("without JavaScript a rejected save explains what is wrong", async ({ page }) => {

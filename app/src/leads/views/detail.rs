@@ -51,7 +51,11 @@ fn LeadView(
     /// The lead to show.
     lead: Lead,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+    // `?confirm=delete` opens the dialog from the server too, so that
+    // deleting works before (or without) the WASM app.
+    let query = leptos_router::hooks::use_query_map();
+    let confirming =
+        RwSignal::new(query.with_untracked(|q| q.get("confirm").as_deref() == Some("delete")));
     let person = lead.person_name();
     let (id, name) = (lead.id, lead.name.clone());
     view! {
@@ -64,9 +68,17 @@ fn LeadView(
             </div>
             <div class="actions">
                 <a class="button primary" href=format!("/leads/{}/edit", lead.id)>"Edit"</a>
-                <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
+                <a
+                    class="button danger"
+                    role="button"
+                    href=format!("/leads/{id}?confirm=delete")
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        confirming.set(true);
+                    }
+                >
                     "Delete"
-                </button>
+                </a>
             </div>
         </div>
         <Show when=move || confirming.get()>
@@ -200,17 +212,31 @@ fn DeleteDialog(
                 <h2 id="delete-title">"Delete this lead?"</h2>
                 <p>"“" {name} "” and its emails, phones and addresses will be deleted. This cannot be undone."</p>
                 {move || failure().map(|error| view! { <ErrorNotice error /> })}
-                <div class="actions">
-                    <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button
-                        type="button"
-                        class="button danger"
-                        disabled=move || delete.pending().get()
-                        on:click=move |_| { delete.dispatch(DeleteLead { id }); }
+                <form
+                    class="actions"
+                    method="post"
+                    action="/api/leads/delete"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        delete.dispatch(DeleteLead { id });
+                    }
+                >
+                    <input type="hidden" name="id" value=id />
+                    <a
+                        class="button"
+                        role="button"
+                        href=format!("/leads/{id}")
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            open.set(false);
+                        }
                     >
+                        "Cancel"
+                    </a>
+                    <button type="submit" class="button danger" disabled=move || delete.pending().get()>
                         "Delete lead"
                     </button>
-                </div>
+                </form>
             </div>
         </div>
     }
