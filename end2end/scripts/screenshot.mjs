@@ -13,7 +13,9 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 for (const spec of pages) {
-  const [p, name] = spec.split("=");
+  // `path=name`: the name follows the last "=" (paths may have queries).
+  const cut = spec.lastIndexOf("=");
+  const [p, name] = cut > 0 && !spec.slice(cut).includes("/") ? [spec.slice(0, cut), spec.slice(cut + 1)] : [spec, undefined];
   await page.goto(base + p);
   await page.locator("body[data-hydrated]").waitFor({ state: "attached", timeout: 15000 });
   const file = path.join(outDir, `${name ?? p.replace(/\W+/g, "_")}.png`);
