@@ -8,7 +8,7 @@
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    migrate::Migrator,
+    migrate::{MigrateDatabase as _, Migrator},
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
@@ -90,6 +90,16 @@ impl Store {
             Ok(Self::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(unreachable)?;
+            // Like the SQLite file, a missing database is created (when the
+            // user may); an unreachable server fails here with its reason.
+            if !sqlx::Postgres::database_exists(url)
+                .await
+                .map_err(unreachable)?
+            {
+                sqlx::Postgres::create_database(url)
+                    .await
+                    .map_err(unreachable)?;
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -85,3 +85,33 @@ fn a_database_from_a_newer_leadline_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this version of Leadline"));
 }
+
+#[test]
+fn a_missing_postgres_database_is_created_on_first_start() {
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
+    let name = format!("leadline_cli_{}", std::process::id());
+    let url = format!("{base}/{name}");
+    let out = leadline()
+        .args(["demo", "--leads", "3", "--database-url", &url])
+        .output()
+        .unwrap();
+    let dropped = Command::new("psql")
+        .args([
+            admin.as_str(),
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ])
+        .status();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Added 3 demo leads"));
+    assert!(
+        dropped.map(|s| s.success()).unwrap_or(false),
+        "could not drop {name}"
+    );
+}
