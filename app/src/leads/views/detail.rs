@@ -206,6 +206,19 @@ fn DeleteDialog(
         }
     });
     let failure = move || delete.value().get().and_then(Result::err);
+    // Escape closes the dialog; the safe choice has the focus when it opens.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
+    let cancel = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        if let Some(el) = cancel.get() {
+            let _ = el.focus();
+        }
+    });
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="delete-title">
@@ -225,6 +238,7 @@ fn DeleteDialog(
                     <a
                         class="button"
                         role="button"
+                        node_ref=cancel
                         href=format!("/leads/{id}")
                         on:click=move |ev| {
                             ev.prevent_default();
