@@ -32,10 +32,12 @@ demo: build
 build: tools
 	cargo leptos build --release
 
-## Build tools: the WASM target, cargo-leptos, wasm-bindgen, wasm-opt.
+## Build tools: the WASM target, clippy and rustfmt, cargo-leptos, wasm-bindgen, wasm-opt.
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^clippy' && rustup component list --installed | grep -q '^rustfmt' \
+	  || rustup component add clippy rustfmt
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	     cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
@@ -55,7 +57,7 @@ postgres:
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1
 
-## Every test: Rust unit and storage tests (SQLite and PostgreSQL), then
+## Every test: formatting and clippy, Rust unit and storage tests (SQLite and PostgreSQL), then
 ## Playwright in headless Chromium against the release build (SQLite, then PostgreSQL).
 test: tools test-tools postgres
 	$(MAKE) --no-print-directory build
@@ -64,7 +66,7 @@ test: tools test-tools postgres
 	@awk '/^test result:/ { p += $$4; f += $$6 } /^ +[0-9]+ passed/ { p += $$1 } /^ +[0-9]+ failed/ { f += $$1 } \
 	  END { printf "Total: %d passed, %d failed\n", p, f; exit (f > 0) }' target/test-output.log
 
-test-rust:
+test-rust: lint
 	cargo test -p app --features ssr
 	cargo test -p leadline
 
@@ -87,6 +89,7 @@ fmt:
 	cargo fmt --all
 
 lint:
+	cargo fmt --all -- --check
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p leadline --all-targets -- -D warnings
 
