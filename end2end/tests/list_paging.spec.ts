@@ -1,0 +1,27 @@
+import { test, expect } from "@playwright/test";
+import { createLead, leadCount, unique } from "./helpers";
+
+test("the list pages through leads newest first, and back", async ({ page, request }) => {
+  // Make sure there is more than one page (50 rows each).
+  const prefix = unique("Paging");
+  const missing = Math.max(0, 55 - (await leadCount(request)));
+  for (let i = 0; i < missing; i++) await createLead(request, { name: `${prefix} ${i}` });
+  const total = await leadCount(request);
+
+  await page.goto("/leads");
+  await expect(page.getByText(`${total} leads in all`)).toBeVisible();
+  const rows = page.getByRole("row");
+  await expect(rows).toHaveCount(51); // header + 50
+  const firstOnPageOne = await rows.nth(1).getByRole("link").textContent();
+  await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Older →" }).click();
+  await expect(page).toHaveURL(/\?before=\d+_\d+$/);
+  await expect(rows.nth(1)).not.toContainText(firstOnPageOne!);
+
+  await page.getByRole("link", { name: "← Newer" }).click();
+  await expect(page).toHaveURL(/\?after=\d+_\d+$/);
+  await expect(rows).toHaveCount(51);
+  await expect(rows.nth(1).getByRole("link")).toHaveText(firstOnPageOne!);
+  await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);
+});
