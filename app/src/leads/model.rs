@@ -285,11 +285,22 @@ impl Errors {
 }
 
 /// Checks the "exactly one primary" rule; with none marked, the first wins.
-fn settle_primary(flags: &mut [bool], field: &str, what: &str, errors: &mut Errors) {
-    match flags.iter().filter(|p| **p).count() {
+fn settle_primary<T>(
+    rows: &mut [T],
+    flag: fn(&mut T) -> &mut bool,
+    field: &str,
+    what: &str,
+    errors: &mut Errors,
+) {
+    match rows
+        .iter_mut()
+        .map(|row| *flag(row))
+        .filter(|primary| *primary)
+        .count()
+    {
         0 => {
-            if let Some(first) = flags.first_mut() {
-                *first = true;
+            if let Some(first) = rows.first_mut() {
+                *flag(first) = true;
             }
         }
         1 => {}
@@ -387,7 +398,6 @@ impl ValidLead {
 fn parse_emails(rows: &[EmailInput], e: &mut Errors) -> Vec<ValidEmail> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    let mut flags = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.email.trim().is_empty() {
             continue;
@@ -398,24 +408,19 @@ fn parse_emails(rows: &[EmailInput], e: &mut Errors) -> Vec<ValidEmail> {
                 e.push(field, "This email is already listed");
                 continue;
             }
-            flags.push(row.primary);
             out.push(ValidEmail {
                 email,
                 primary: row.primary,
             });
         }
     }
-    settle_primary(&mut flags, "emails", "email", e);
-    for (row, primary) in out.iter_mut().zip(flags) {
-        row.primary = primary;
-    }
+    settle_primary(&mut out, |row| &mut row.primary, "emails", "email", e);
     out
 }
 
 fn parse_phones(rows: &[PhoneInput], e: &mut Errors) -> Vec<ValidPhone> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    let mut flags = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.phone.trim().is_empty() {
             continue;
@@ -426,23 +431,18 @@ fn parse_phones(rows: &[PhoneInput], e: &mut Errors) -> Vec<ValidPhone> {
                 e.push(field, "This phone is already listed");
                 continue;
             }
-            flags.push(row.primary);
             out.push(ValidPhone {
                 phone,
                 primary: row.primary,
             });
         }
     }
-    settle_primary(&mut flags, "phones", "phone", e);
-    for (row, primary) in out.iter_mut().zip(flags) {
-        row.primary = primary;
-    }
+    settle_primary(&mut out, |row| &mut row.primary, "phones", "phone", e);
     out
 }
 
 fn parse_addresses(rows: &[AddressInput], e: &mut Errors) -> Vec<ValidAddress> {
     let mut out = Vec::new();
-    let mut flags = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.is_blank() {
             continue;
@@ -459,7 +459,6 @@ fn parse_addresses(rows: &[AddressInput], e: &mut Errors) -> Vec<ValidAddress> {
         let region = short(e, "region", &row.region);
         let country = e.take(&f("country"), CountryCode::parse(&row.country));
         if let Some(country) = country {
-            flags.push(row.primary);
             out.push(ValidAddress {
                 label,
                 street,
@@ -472,10 +471,7 @@ fn parse_addresses(rows: &[AddressInput], e: &mut Errors) -> Vec<ValidAddress> {
             });
         }
     }
-    settle_primary(&mut flags, "addresses", "address", e);
-    for (row, primary) in out.iter_mut().zip(flags) {
-        row.primary = primary;
-    }
+    settle_primary(&mut out, |row| &mut row.primary, "addresses", "address", e);
     out
 }
 

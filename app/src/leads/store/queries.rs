@@ -113,14 +113,14 @@ async fn delete_children(conn: &mut Conn, lead_id: i64) -> Result<(), AppError> 
 }
 
 /// Inserts a lead and its children on `conn` (the caller owns the
-/// transaction), stamped `created_at`; returns the new id.
-pub async fn insert_lead_on(
+/// transaction and has checked the lead's source), stamped `created_at`;
+/// returns the new id.
+async fn insert_lead_on(
     conn: &mut Conn,
     owner_id: Option<i64>,
     lead: &ValidLead,
     created_at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    check_source(conn, lead.source_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO leads (name, status, name_prefix, first_name, middle_name, last_name, \
          name_suffix, job_title, company_name, website, number_of_employees, industry, \
@@ -156,6 +156,7 @@ pub async fn insert_lead_on(
 /// Inserts a lead with its children in one transaction; returns its id.
 pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+    check_source(&mut tx, lead.source_id).await?;
     let id = insert_lead_on(&mut tx, owner_id, lead, super::now()).await?;
     tx.commit().await?;
     Ok(id)
@@ -168,6 +169,11 @@ pub async fn insert_leads(
     leads: &[(ValidLead, DateTime<Utc>)],
 ) -> Result<Vec<i64>, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+    // Each distinct source once, not once per lead.
+    let sources: std::collections::BTreeSet<i64> = leads.iter().filter_map(|(l, _)| l.source_id).collect();
+    for source in sources {
+        check_source(&mut tx, Some(source)).await?;
+    }
     let mut ids = Vec::with_capacity(leads.len());
     for (lead, created_at) in leads {
         ids.push(insert_lead_on(&mut tx, owner_id, lead, *created_at).await?);
@@ -449,9 +455,7 @@ pub async fn list_leads(pool: &Pool, req: &LeadPageRequest) -> Result<LeadPage, 
         (None, Some(_)) => (first, if has_more { last } else { None }),
         (None, None) => (None, if has_more { last } else { None }),
     };
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
-        .fetch_one(pool)
-        .await?;
+    let total = count_leads(pool).await?;
     Ok(LeadPage {
         rows,
         older,
