@@ -4,11 +4,14 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 
 // The suite runs against the release build of `leadline`, started here on
-// its own port with a fresh SQLite database (or DATABASE_URL if given).
+// its own port with a fresh SQLite database (or DATABASE_URL if given) and
+// the test users of scripts/serve.sh. The "setup" project signs each of
+// them in once and saves their cookies under .auth/.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const root = path.resolve(__dirname, "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "leadline-e2e-"));
 const bin = process.env.LEADLINE_BIN ?? path.join(root, "target/release/leadline");
+export const E2E_PASSWORD = "e2e-password-not-for-production";
 
 export default defineConfig({
   testDir: "./tests",
@@ -18,6 +21,14 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    {
+      name: "chromium",
+      dependencies: ["setup"],
+      use: { storageState: ".auth/e2e-admin.json" },
+    },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
@@ -37,7 +48,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${bin} serve --addr 127.0.0.1:${port}`,
+    command: "sh end2end/scripts/serve.sh",
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 60_000,
@@ -46,6 +57,9 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       LEADLINE_DATA_DIR: dataDir,
+      LEADLINE_BIN: bin,
+      E2E_ADDR: `127.0.0.1:${port}`,
+      E2E_PASSWORD,
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
       RUST_LOG: "warn",
     },

@@ -34,6 +34,9 @@ pub enum AppError {
     /// The thing asked for does not exist (or the caller may not know it does).
     #[error("not found")]
     NotFound,
+    /// Nobody is signed in (or the session ended).
+    #[error("your session has ended: please sign in again")]
+    Unauthenticated,
     /// The caller may not do this.
     #[error("you are not allowed to do this")]
     Forbidden,
@@ -46,6 +49,9 @@ pub enum AppError {
     /// The request clashes with the current state, e.g. a stale edit.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts in a short time; the message says when to retry.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Something failed on the server; details are in its log.
     #[error("something went wrong on the server; please try again")]
     Internal,
@@ -74,9 +80,11 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotFound => 404,
+            Self::Unauthenticated => 401,
             Self::Forbidden => 403,
             Self::Validation { .. } => 422,
             Self::Conflict(_) => 409,
+            Self::TooManyRequests(_) => 429,
             Self::Internal => 500,
             Self::Transport(_) => 400,
         }

@@ -15,6 +15,7 @@ mod routes;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod users;
 
 pub use error::{AppError, FieldError};
 pub use routes::{shell, App};

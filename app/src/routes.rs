@@ -8,8 +8,12 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{Header, NotFound},
+    components::{provide_session, Header, HomePage, NotFound},
     leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage},
+    users::views::{
+        AdminSettingsPage, AdminSourcesPage, AdminTeamsPage, AdminUserPage, AdminUsersPage,
+        SignInPage,
+    },
 };
 
 /// The document around the app, rendered on the server.
@@ -54,6 +58,7 @@ fn title_text(page: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/leadline.css" />
         <Title formatter=title_text />
@@ -61,11 +66,18 @@ pub fn App() -> impl IntoView {
             <Header />
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/leads" /> } />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/leads") view=LeadListPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/new") view=NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=LeadDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id/edit") view=EditLeadPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/teams") view=AdminTeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sources") view=AdminSourcesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

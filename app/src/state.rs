@@ -13,6 +13,20 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database.
     pub store: Store,
+    /// Whether a reverse proxy in front sets `X-Forwarded-For`, `-Host`
+    /// and `-Proto` (only then are they believed).
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    /// State for `store`, trusting no proxy headers.
+    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
+        Self {
+            leptos_options,
+            store,
+            trust_proxy: false,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -62,5 +76,19 @@ pub fn set_status(code: u16) {
         http::StatusCode::from_u16(code),
     ) {
         res.set_status(status);
+    }
+}
+
+/// Runs a server function's body, setting the HTTP status from its error.
+pub async fn run<T>(
+    fut: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    fut.await.map_err(respond_with)
+}
+
+/// After a plain HTML form post (no JavaScript), go to `target`.
+pub fn redirect_plain_form(target: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(target);
     }
 }

@@ -17,6 +17,19 @@ use sqlx::{
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Calls the backend's version of a storage function: `dispatch!(store,
+/// load_lead(id))` runs `sqlite::load_lead(pool, id)` or
+/// `postgres::load_lead(pool, id)`.
+macro_rules! dispatch {
+    ($store:expr, $fun:ident ( $($arg:expr),* )) => {
+        match $store {
+            $crate::store::Store::Sqlite(pool) => sqlite::$fun(pool, $($arg),*).await,
+            $crate::store::Store::Postgres(pool) => postgres::$fun(pool, $($arg),*).await,
+        }
+    };
+}
+pub(crate) use dispatch;
+
 /// A connection pool to one of the supported databases.
 #[derive(Clone, Debug)]
 pub enum Store {

@@ -17,7 +17,11 @@ use app::{
         store,
     },
     store::Store,
+    users::model::Scope,
 };
+
+/// The built-in user every test lead belongs to.
+const OWNER: i64 = 1;
 
 /// A fresh, migrated database of one kind, dropped at the end.
 struct TestDb {
@@ -155,6 +159,7 @@ fn full_form(name: &str) -> LeadForm {
         number_of_employees: "250".into(),
         industry: "Software".into(),
         tags: "vip, trade show".into(),
+        owner_id: String::new(),
     }
 }
 
@@ -163,7 +168,7 @@ fn valid(form: &LeadForm) -> ValidLead {
 }
 
 async fn insert(store: &Store, form: &LeadForm) -> i64 {
-    store::insert_lead(store, Some(store::DEFAULT_OWNER_ID), &valid(form))
+    store::insert_lead(store, Some(OWNER), &valid(form))
         .await
         .expect("insert")
 }
@@ -175,7 +180,7 @@ both!(
         async move {
             let form = full_form("Acme renewal");
             let id = insert(&store, &form).await;
-            let lead = store::load_lead(&store, id).await.unwrap();
+            let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(lead.name, "Acme renewal");
             assert_eq!(lead.status, LeadStatus::New);
             assert_eq!(lead.version, 1);
@@ -185,7 +190,7 @@ both!(
             );
             assert_eq!(
                 lead.owner.as_ref().map(|o| o.id),
-                Some(store::DEFAULT_OWNER_ID)
+                Some(OWNER)
             );
             assert_eq!(
                 lead.notes.as_deref(),
@@ -227,11 +232,11 @@ both!(
             form.addresses.truncate(1);
             form.source_id.clear();
             form.tags = "renewal".into();
-            let version = store::update_lead(&store, id, 1, &valid(&form))
+            let version = store::update_lead(&store, Scope::All, id, 1, &valid(&form), None)
                 .await
                 .unwrap();
             assert_eq!(version, 2);
-            let lead = store::load_lead(&store, id).await.unwrap();
+            let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(
                 (lead.name.as_str(), lead.status, lead.version),
                 ("After", LeadStatus::Qualified, 2)
@@ -252,17 +257,17 @@ both!(
         let store = store.clone();
         async move {
             let id = insert(&store, &full_form("Original")).await;
-            store::update_lead(&store, id, 1, &valid(&full_form("First edit")))
+            store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("First edit")), None)
                 .await
                 .unwrap();
-            let err = store::update_lead(&store, id, 1, &valid(&full_form("Stale edit")))
+            let err = store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("Stale edit")), None)
                 .await
                 .unwrap_err();
             assert!(
                 matches!(&err, AppError::Conflict(m) if m.contains("changed by someone else")),
                 "{err:?}"
             );
-            let lead = store::load_lead(&store, id).await.unwrap();
+            let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!((lead.name.as_str(), lead.version), ("First edit", 2));
         }
     }
@@ -272,14 +277,14 @@ both!(missing_leads_are_not_found, |store: &Store| {
     let store = store.clone();
     async move {
         assert_eq!(
-            store::load_lead(&store, 4242).await.unwrap_err(),
+            store::load_lead(&store, Scope::All, 4242).await.unwrap_err(),
             AppError::NotFound
         );
         assert_eq!(
-            store::delete_lead(&store, 4242).await.unwrap_err(),
+            store::delete_lead(&store, Scope::All, 4242).await.unwrap_err(),
             AppError::NotFound
         );
-        let err = store::update_lead(&store, 4242, 1, &valid(&full_form("x")))
+        let err = store::update_lead(&store, Scope::All, 4242, 1, &valid(&full_form("x")), None)
             .await
             .unwrap_err();
         assert_eq!(err, AppError::NotFound);
@@ -292,9 +297,9 @@ both!(
         let store = store.clone();
         async move {
             let id = insert(&store, &full_form("Doomed")).await;
-            store::delete_lead(&store, id).await.unwrap();
+            store::delete_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(
-                store::load_lead(&store, id).await.unwrap_err(),
+                store::load_lead(&store, Scope::All, id).await.unwrap_err(),
                 AppError::NotFound
             );
             // Its email no longer counts as a duplicate.
@@ -302,7 +307,7 @@ both!(
                 emails: vec!["ada@acme.example".into()],
                 ..Default::default()
             };
-            assert!(store::find_duplicates(&store, &probe)
+            assert!(store::find_duplicates(&store, Scope::All, &probe)
                 .await
                 .unwrap()
                 .is_empty());
@@ -321,7 +326,7 @@ both!(
                 .await
                 .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "source_id");
-            assert_eq!(store::count_leads(&store).await.unwrap(), 0);
+            assert_eq!(store::count_leads(&store, Scope::All).await.unwrap(), 0);
         }
     }
 );
@@ -339,15 +344,15 @@ both!(
             }
             let err = store::insert_lead(&store, None, &lead).await.unwrap_err();
             assert_eq!(err.field_errors()[0].field, "emails", "{err:?}");
-            assert_eq!(store::count_leads(&store).await.unwrap(), 0);
+            assert_eq!(store::count_leads(&store, Scope::All).await.unwrap(), 0);
 
             // The same on update: the lead keeps its previous state.
             let id = insert(&store, &full_form("Kept")).await;
             let mut lead = valid(&full_form("Changed"));
             lead.phones.push(lead.phones[0].clone());
-            let err = store::update_lead(&store, id, 1, &lead).await.unwrap_err();
+            let err = store::update_lead(&store, Scope::All, id, 1, &lead, None).await.unwrap_err();
             assert_eq!(err.field_errors()[0].field, "phones", "{err:?}");
-            let kept = store::load_lead(&store, id).await.unwrap();
+            let kept = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(
                 (kept.name.as_str(), kept.version, kept.phones.len()),
                 ("Kept", 1, 1)
@@ -366,7 +371,7 @@ both!(the_list_pages_newest_first_by_keyset, |store: &Store| {
             ..Default::default()
         };
         loop {
-            let page = store::list_leads(&store, &req).await.unwrap();
+            let page = store::list_leads(&store, Scope::All, &req).await.unwrap();
             assert_eq!(page.total, 120);
             seen.extend(page.rows.iter().map(|r| (r.created_at, r.id)));
             match page.older {
@@ -387,7 +392,7 @@ both!(the_list_pages_newest_first_by_keyset, |store: &Store| {
 
         // Going back from the last page returns the page before it.
         let second = store::list_leads(
-            &store,
+            &store, Scope::All,
             &LeadPageRequest {
                 before: Some(app::leads::model::LeadCursor {
                     created_ms: seen[49].0.timestamp_millis(),
@@ -400,7 +405,7 @@ both!(the_list_pages_newest_first_by_keyset, |store: &Store| {
         .await
         .unwrap();
         let back = store::list_leads(
-            &store,
+            &store, Scope::All,
             &LeadPageRequest {
                 after: second.newer,
                 limit: Some(50),
@@ -436,7 +441,7 @@ both!(
                 emails: vec!["ADA@acme.example".into()],
                 ..Default::default()
             };
-            let found = store::find_duplicates(&store, &probe).await.unwrap();
+            let found = store::find_duplicates(&store, Scope::All, &probe).await.unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(
                 (found[0].id, found[0].matched_on.as_str()),
@@ -447,7 +452,7 @@ both!(
                 ..Default::default()
             };
             assert_eq!(
-                store::find_duplicates(&store, &probe).await.unwrap().len(),
+                store::find_duplicates(&store, Scope::All, &probe).await.unwrap().len(),
                 1
             );
             // A lead is not its own duplicate.
@@ -456,7 +461,7 @@ both!(
                 emails: vec!["ada@acme.example".into()],
                 ..Default::default()
             };
-            assert!(store::find_duplicates(&store, &probe)
+            assert!(store::find_duplicates(&store, Scope::All, &probe)
                 .await
                 .unwrap()
                 .is_empty());
@@ -553,7 +558,7 @@ both!(
                     ids.iter().map(|&id| {
                         let store = store.clone();
                         async move {
-                            store::update_lead(&store, id, 1, &valid(&full_form("Edited"))).await
+                            store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("Edited")), None).await
                         }
                     }),
                 )
@@ -565,7 +570,7 @@ both!(
             let results = futures_join((0..8).map(|n| {
                 let store = store.clone();
                 async move {
-                    store::update_lead(&store, target, 2, &valid(&full_form(&format!("Edit {n}"))))
+                    store::update_lead(&store, Scope::All, target, 2, &valid(&full_form(&format!("Edit {n}"))), None)
                         .await
                 }
             }))
@@ -576,7 +581,7 @@ both!(
                 .filter(|r| matches!(r, Err(AppError::Conflict(_))))
                 .count();
             assert_eq!((won, conflicts), (1, 7), "{results:?}");
-            assert_eq!(store::load_lead(&store, target).await.unwrap().version, 3);
+            assert_eq!(store::load_lead(&store, Scope::All, target).await.unwrap().version, 3);
         }
     }
 );

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { createLead, leadCount, openLive, unique } from "./helpers";
+import { BASE, createLead, leadCount, openLive, unique } from "./helpers";
 
 test("invalid input shows the error next to its field and saves nothing", async ({ page, request }) => {
   const before = await leadCount(request);
@@ -45,7 +45,7 @@ test("invalid input shows the error next to its field and saves nothing", async 
 test("the server re-checks every rule and names the fields it rejects", async ({ request }) => {
   const before = await leadCount(request);
   const res = await request.post("/api/leads/create", {
-    headers: { accept: "application/json" },
+    headers: { accept: "application/json", origin: BASE },
     form: {
       "form[name]": "",
       "form[status]": "won",
@@ -82,9 +82,9 @@ test("a lead that does not exist answers 404, on the page and the API", async ({
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   expect((await page.goto("/leads/not-a-number"))?.status()).toBe(404);
   expect((await page.goto("/leads/987654321/edit"))?.status()).toBe(404);
-  const api = await request.post("/api/leads/get", { form: { id: "987654321" }, headers: { accept: "application/json" } });
+  const api = await request.post("/api/leads/get", { form: { id: "987654321" }, headers: { accept: "application/json", origin: BASE } });
   expect(api.status()).toBe(404);
-  const del = await request.post("/api/leads/delete", { form: { id: "987654321" }, headers: { accept: "application/json" } });
+  const del = await request.post("/api/leads/delete", { form: { id: "987654321" }, headers: { accept: "application/json", origin: BASE } });
   expect(del.status()).toBe(404);
 });
 

@@ -1,5 +1,15 @@
 import { expect, Page, APIRequestContext } from "@playwright/test";
 
+/** The address the suite's server listens on (see playwright.config.ts). */
+export const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+/** Server-function calls come "from a page of this site", as a browser's would. */
+const ORIGIN = { origin: BASE };
+
+/** The saved sign-in of a test user (made by auth.setup.ts). */
+export function signedInAs(user: "e2e-admin" | "rep-a" | "rep-b" | "manager-n") {
+  return { storageState: `.auth/${user}.json` };
+}
+
 /** Opens `path` and waits until the WASM app has hydrated the page. */
 export async function openLive(page: Page, path: string) {
   await page.goto(path);
@@ -10,7 +20,7 @@ export async function openLive(page: Page, path: string) {
 export async function leadCount(request: APIRequestContext): Promise<number> {
   const res = await request.post("/api/leads/list", {
     form: {},
-    headers: { accept: "application/json" },
+    headers: { accept: "application/json", ...ORIGIN },
   });
   expect(res.ok()).toBeTruthy();
   return (await res.json()).total;
@@ -25,7 +35,7 @@ export async function createLead(
   for (const [k, v] of Object.entries(fields)) form[`form[${k}]`] = v;
   const res = await request.post("/api/leads/create", {
     form,
-    headers: { accept: "application/json" },
+    headers: { accept: "application/json", ...ORIGIN },
   });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()).id;

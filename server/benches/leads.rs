@@ -62,8 +62,11 @@ fn form_body(rng: &mut SmallRng, i: usize) -> String {
     s.finish()
 }
 
-async fn post(router: &Router, path: &str, body: String) -> Duration {
+async fn post(router: &Router, cookie: &str, path: &str, body: String) -> Duration {
     let request = Request::post(path)
+        .header("host", "leadline.bench")
+        .header("origin", "http://leadline.bench")
+        .header("cookie", cookie)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
         .body(Body::from(body))
@@ -92,6 +95,26 @@ fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
     (median, p99, mean)
 }
 
+/// An admin (who sees every lead) and a session cookie for them: every
+/// request pays for the session lookup, as in production.
+async fn admin_session(store: &Store) -> String {
+    use app::users::{auth, model, store as users};
+    let admin = model::ValidUser::parse(&model::UserForm {
+        username: "bench-admin".into(),
+        display_name: "Bench admin".into(),
+        role: "admin".into(),
+        ..Default::default()
+    })
+    .expect("valid user");
+    let id = users::insert_user(store, &admin, None).await.expect("admin");
+    let (token, hash) = auth::new_session_token();
+    let now = auth::unix_now();
+    users::insert_session(store, &hash, id, now, now + auth::SESSION_SECONDS)
+        .await
+        .expect("session");
+    format!("{}={token}", auth::COOKIE)
+}
+
 async fn run(kind: &str, store: Store) {
     let leads = env_usize("BENCH_LEADS", 10_000);
     let creates = env_usize("BENCH_CREATES", 500);
@@ -102,27 +125,29 @@ async fn run(kind: &str, store: Store) {
         .await
         .expect("demo leads");
     let fill_secs = started.elapsed().as_secs_f64();
-    let router = leadline::serve::router(AppState {
-        leptos_options: leptos::prelude::LeptosOptions::builder()
+    let router = leadline::serve::router(AppState::new(
+        leptos::prelude::LeptosOptions::builder()
             .output_name(leadline::serve::SITE_NAME)
             .build(),
-        store: store.clone(),
-    });
+        store.clone(),
+    ));
+    let cookie = admin_session(&store).await;
+    let cookie = cookie.as_str();
     let mut rng = SmallRng::seed_from_u64(9);
     // Warm up connections and caches.
     for i in 0..20 {
-        post(&router, "/api/leads/create", form_body(&mut rng, i)).await;
+        post(&router, cookie, "/api/leads/create", form_body(&mut rng, i)).await;
     }
     let mut create = Vec::with_capacity(creates);
     for i in 0..creates {
         let body = form_body(&mut rng, 100 + i);
-        create.push(post(&router, "/api/leads/create", body).await);
+        create.push(post(&router, cookie, "/api/leads/create", body).await);
     }
     let max_id = leads as i64;
     let mut load = Vec::with_capacity(loads);
     for _ in 0..loads {
         let id = rng.gen_range(1..=max_id);
-        load.push(post(&router, "/api/leads/get", format!("id={id}")).await);
+        load.push(post(&router, cookie, "/api/leads/get", format!("id={id}")).await);
     }
     let (cm, cp, ca) = summary(create);
     let (lm, lp, la) = summary(load);

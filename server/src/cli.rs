@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `demo`.
+//! The command line: `serve` (default), `migrate`, `demo`, `user`.
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +40,10 @@ pub enum Command {
         /// configured, 127.0.0.1:3000).
         #[arg(long, env = "LEADLINE_ADDR")]
         addr: Option<std::net::SocketAddr>,
+        /// Believe the X-Forwarded-For/-Host/-Proto headers (only behind a
+        /// reverse proxy that sets them).
+        #[arg(long, env = "LEADLINE_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -52,6 +56,45 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Manage users (add, set a password, list).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `leadline user …`.
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user who can sign in at once.
+    Add {
+        /// Sign-in name.
+        username: String,
+        /// Role.
+        #[arg(long, value_parser = ["rep", "manager", "admin"], default_value = "rep")]
+        role: String,
+        /// Team name (created if it does not exist).
+        #[arg(long)]
+        team: Option<String>,
+        /// Name shown to others (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Email address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of standard input instead
+        /// of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (ends their sessions).
+    Password {
+        /// Sign-in name.
+        username: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List every user.
+    List,
 }
 
 impl Cli {
@@ -81,9 +124,15 @@ impl Cli {
     /// Runs the chosen command.
     pub async fn run(self) -> anyhow::Result<()> {
         match &self.command {
-            None => crate::serve::serve(self.open_store().await?, None).await,
-            Some(Command::Serve { addr }) => {
-                crate::serve::serve(self.open_store().await?, *addr).await
+            None => {
+                let store = self.open_store().await?;
+                crate::users::first_run(&store).await?;
+                crate::serve::serve(store, None, false).await
+            }
+            Some(Command::Serve { addr, trust_proxy }) => {
+                let store = self.open_store().await?;
+                crate::users::first_run(&store).await?;
+                crate::serve::serve(store, *addr, *trust_proxy).await
             }
             Some(Command::Migrate) => {
                 let store = self.open_store().await?;
@@ -101,6 +150,12 @@ impl Cli {
                 );
                 store.close().await;
                 Ok(())
+            }
+            Some(Command::User(command)) => {
+                let store = self.open_store().await?;
+                let result = crate::users::run(&store, command).await;
+                store.close().await;
+                result
             }
         }
     }

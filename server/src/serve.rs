@@ -32,10 +32,16 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Every page, server function and file passes the gate (who is
+        // asking, may they); the health checks below do not need it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::users::gate::gate,
+        ))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -56,7 +62,11 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 /// Serves the app on `addr` (or the configured site address) until
 /// SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
-pub async fn serve(store: Store, addr: Option<SocketAddr>) -> anyhow::Result<()> {
+pub async fn serve(
+    store: Store,
+    addr: Option<SocketAddr>,
+    trust_proxy: bool,
+) -> anyhow::Result<()> {
     let conf = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = conf.leptos_options;
     // cargo-leptos bakes the site name into the binary; a plain `cargo
@@ -70,14 +80,17 @@ pub async fn serve(store: Store, addr: Option<SocketAddr>) -> anyhow::Result<()>
     }
     let addr = leptos_options.site_addr;
     let state = AppState {
-        leptos_options,
-        store: store.clone(),
+        trust_proxy,
+        ..AppState::new(leptos_options, store.clone())
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("Leadline is serving at http://{addr}");
-    axum::serve(listener, router(state))
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     store.close().await;

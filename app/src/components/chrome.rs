@@ -1,23 +1,123 @@
-//! The frame around every page.
+//! The frame around every page: the top bar with navigation and the
+//! signed-in user, and the pages every app needs (home, not found).
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::components::{Redirect, A};
 
-/// The top bar: brand, navigation and the main call to action.
+use crate::{
+    error::AppError,
+    users::{
+        api::{get_session, SignOut},
+        model::{CurrentUser, SessionInfo},
+    },
+};
+
+/// Who is signed in, loaded once per page load and shared through context.
+#[derive(Clone, Copy)]
+pub struct Session(pub Resource<Result<SessionInfo, AppError>>);
+
+/// Loads the session and provides it to every component below.
+pub fn provide_session() {
+    provide_context(Session(Resource::new(|| (), |_| get_session())));
+}
+
+/// The session resource (see `provide_session`).
+pub fn use_session() -> Resource<Result<SessionInfo, AppError>> {
+    expect_context::<Session>().0
+}
+
+/// The top bar: brand, navigation, the main call to action, and the user.
 #[component]
 pub fn Header() -> impl IntoView {
+    let session = use_session();
     view! {
         <header class="topbar">
-            <a class="brand" href="/leads">
+            <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Leadline"
             </a>
-            <nav aria-label="Main">
-                <A href="/leads" exact=true>"Leads"</A>
-            </nav>
-            <a class="button primary" href="/leads/new">"Create lead"</a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = session.await.ok();
+                    let leads = info.as_ref().is_some_and(|i| i.leads_enabled);
+                    let user = info.and_then(|i| i.user);
+                    let admin = user.as_ref().is_some_and(CurrentUser::is_admin);
+                    let signed_in = user.is_some();
+                    view! {
+                        <nav aria-label="Main">
+                            {(signed_in && leads).then(|| view! { <A href="/leads" exact=true>"Leads"</A> })}
+                            {admin.then(|| view! { <A href="/admin">"Admin"</A> })}
+                        </nav>
+                        {(signed_in && leads).then(|| view! { <a class="button primary" href="/leads/new">"Create lead"</a> })}
+                        {user.map(|user| view! { <UserMenu user /> })}
+                    }
+                })}
+            </Transition>
         </header>
+    }
+}
+
+/// The signed-in user's name and role, and the sign-out button.
+#[component]
+fn UserMenu(
+    /// The signed-in user.
+    user: CurrentUser,
+) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().assign("/sign-in");
+        }
+    });
+    let role = match &user.team_name {
+        Some(team) => format!("{} · {team}", user.role.label()),
+        None => user.role.label().to_string(),
+    };
+    view! {
+        <div class="user-menu">
+            <span class="user-name">
+                <strong>{user.display_name.clone()}</strong>
+                <small>{role}</small>
+            </span>
+            <ActionForm action=sign_out>
+                <button type="submit" class="button ghost on-dark">"Sign out"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// `/`: the leads list when the Leads area is on; otherwise a note (and
+/// the way to switch it on, for admins).
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(SessionInfo { leads_enabled: true, .. }) => {
+                        view! { <Redirect path="/leads" /> }.into_any()
+                    }
+                    Ok(info) => {
+                        let admin = info.user.as_ref().is_some_and(CurrentUser::is_admin);
+                        view! {
+                            <Title text="Home" />
+                            <section class="empty-state">
+                                <h1>"Leads are switched off"</h1>
+                                <p>"Your administrator has switched off the Leads area of Leadline."</p>
+                                {admin.then(|| view! {
+                                    <a class="button primary" href="/admin/settings">"Open settings"</a>
+                                })}
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(_) => view! { <Redirect path="/sign-in" /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -33,7 +133,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="empty-state">
             <h1>"Not found"</h1>
             <p>"There is nothing here. It may have been deleted, or the link is wrong."</p>
-            <a class="button" href="/leads">"Back to leads"</a>
+            <a class="button" href="/">"Back to Leadline"</a>
         </section>
     }
 }

@@ -32,7 +32,9 @@ pub fn ErrorNotice(
         crate::state::set_status(error.status_code());
     }
     let text = match &error {
-        AppError::NotFound => "This lead does not exist. It may have been deleted.".to_string(),
+        AppError::NotFound => {
+            "This does not exist, or you may not see it. It may have been deleted.".to_string()
+        }
         other => other.to_string(),
     };
     view! {
@@ -46,7 +48,9 @@ pub fn ErrorNotice(
                 </ul>
             })}
             {matches!(error, AppError::NotFound)
-                .then(|| view! { <a class="button" href="/leads">"Back to leads"</a> })}
+                .then(|| view! { <a class="button" href="/">"Back to Leadline"</a> })}
+            {matches!(error, AppError::Unauthenticated)
+                .then(|| view! { <a class="button primary" href="/sign-in">"Sign in"</a> })}
         </div>
     }
 }
@@ -57,6 +61,8 @@ pub fn field_label(key: &str) -> String {
     let base = |name: &str| match name {
         "name" => "Lead name".to_string(),
         "source_id" => "Source".to_string(),
+        "owner_id" => "Owner".to_string(),
+        "team_id" => "Team".to_string(),
         "company_name" => "Company".to_string(),
         "notes" => "Additional comments".to_string(),
         "number_of_employees" => "Number of employees".to_string(),

@@ -3,5 +3,5 @@
 mod chrome;
 mod feedback;
 
-pub use chrome::{Header, NotFound};
+pub use chrome::{provide_session, use_session, Header, HomePage, NotFound};
 pub use feedback::{ErrorNotice, StatusBadge};

@@ -1,5 +1,7 @@
 //! Server functions for leads: the only way the browser reads or changes
 //! them. Every input is parsed again here; the browser is never trusted.
+//! Each one starts from the signed-in user (`leads_user`) and passes their
+//! scope to storage, which writes it into the SQL.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -7,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{
     DuplicateLead, DuplicateProbe, Lead, LeadForm, LeadPage, LeadPageRequest, LeadSource,
 };
-use crate::error::AppError;
+use crate::{error::AppError, users::model::Assignee};
 
 /// Where to go after a successful save from a plain (no-JavaScript) form.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,53 +48,88 @@ pub struct Saved {
 mod ssr {
     pub use crate::{
         leads::{model::ValidLead, store},
-        state::{respond_with, store as app_store},
+        state::{redirect_plain_form, run, store as app_store},
+        users::auth::leads_user,
     };
 
     use super::AppError;
-
-    /// Runs a request body, setting the HTTP status from its error.
-    pub async fn run<T>(
-        fut: impl std::future::Future<Output = Result<T, AppError>>,
-    ) -> Result<T, AppError> {
-        fut.await.map_err(respond_with)
-    }
+    use crate::{leads::model::OwnerChoice, store::Store, users::model::CurrentUser};
 
     /// Parses a form, as a validation error naming each field.
     pub fn parse(form: &crate::leads::model::LeadForm) -> Result<ValidLead, AppError> {
         ValidLead::parse(form).map_err(|fields| AppError::Validation { fields })
     }
 
-    /// A plain HTML form post (no JavaScript) navigates after saving.
-    pub fn redirect_plain_form(target: &str) {
-        if crate::state::is_plain_form_post() {
-            leptos_axum::redirect(target);
+    /// The owner to store for `choice`, checked against what `user` may
+    /// assign. `current` is the lead's owner when editing (`None` when
+    /// creating). Returns `None` for "leave the owner as it is".
+    pub async fn resolve_owner(
+        store: &Store,
+        user: &CurrentUser,
+        choice: OwnerChoice,
+        current: Option<Option<i64>>,
+    ) -> Result<Option<Option<i64>>, AppError> {
+        match choice {
+            OwnerChoice::Default => Ok(match current {
+                None => Some(Some(user.id)),
+                Some(_) => None,
+            }),
+            OwnerChoice::Unassigned => Ok(Some(None)),
+            OwnerChoice::User(id) if current == Some(Some(id)) => Ok(None),
+            OwnerChoice::User(id) => {
+                let team = crate::users::store::active_user_team(store, id)
+                    .await
+                    .map_err(|err| match err {
+                        AppError::NotFound => {
+                            AppError::field("owner_id", "This user does not exist or is inactive")
+                        }
+                        other => other,
+                    })?;
+                user.may_assign_to(id, team)
+                    .map_err(|message| AppError::field("owner_id", message))?;
+                Ok(Some(Some(id)))
+            }
         }
     }
 }
 
-/// One page of the lead list, newest first.
+/// One page of the lead list, newest first: only leads the user may see.
 #[server(endpoint = "leads/list")]
 pub async fn list_leads(#[server(default)] page: LeadPageRequest) -> Result<LeadPage, AppError> {
     use ssr::*;
-    run(async move { store::list_leads(&app_store()?, &page).await }).await
+    run(async move {
+        let user = leads_user()?;
+        store::list_leads(&app_store()?, user.scope(), &page).await
+    })
+    .await
 }
 
-/// One lead with everything on it; 404 if there is none.
+/// One lead with everything on it; 404 if there is none or the user may
+/// not see it.
 #[server(endpoint = "leads/get")]
 pub async fn get_lead(id: i64) -> Result<Lead, AppError> {
     use ssr::*;
-    run(async move { store::load_lead(&app_store()?, id).await }).await
+    run(async move {
+        let user = leads_user()?;
+        store::load_lead(&app_store()?, user.scope(), id).await
+    })
+    .await
 }
 
-/// Creates a lead owned by the current user; returns its id and version.
+/// Creates a lead, owned by the current user unless the form names an
+/// owner they may assign; returns its id and version.
 #[server(endpoint = "leads/create")]
 pub async fn create_lead(form: LeadForm, after: Option<AfterSave>) -> Result<Saved, AppError> {
     use ssr::*;
     run(async move {
+        let user = leads_user()?;
         let lead = parse(&form)?;
-        let id = store::insert_lead(&app_store()?, Some(store::DEFAULT_OWNER_ID), &lead).await?;
-        tracing::info!(lead_id = id, "lead created");
+        let store = app_store()?;
+        let owner = resolve_owner(&store, &user, lead.owner, None)
+            .await?
+            .flatten();
+        let id = store::insert_lead(&store, owner, &lead).await?;
+        tracing::info!(lead_id = id, user_id = user.id, "lead created");
         redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version: 1 })
     })
@@ -110,37 +147,44 @@ pub async fn update_lead(
 ) -> Result<Saved, AppError> {
     use ssr::*;
     run(async move {
+        let user = leads_user()?;
         let lead = parse(&form)?;
-        let version = store::update_lead(&app_store()?, id, version, &lead).await?;
-        tracing::info!(lead_id = id, version, "lead updated");
+        let store = app_store()?;
+        let current = store::lead_owner(&store, user.scope(), id).await?;
+        let owner = resolve_owner(&store, &user, lead.owner, Some(current)).await?;
+        let version = store::update_lead(&store, user.scope(), id, version, &lead, owner).await?;
+        tracing::info!(lead_id = id, version, user_id = user.id, "lead updated");
         redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version })
     })
     .await
 }
 
-/// Deletes lead `id`; 404 if there is none.
+/// Deletes lead `id`; 404 if there is none or the user may not see it.
 #[server(endpoint = "leads/delete")]
 pub async fn delete_lead(id: i64) -> Result<(), AppError> {
     use ssr::*;
     run(async move {
-        store::delete_lead(&app_store()?, id).await?;
-        tracing::info!(lead_id = id, "lead deleted");
+        let user = leads_user()?;
+        store::delete_lead(&app_store()?, user.scope(), id).await?;
+        tracing::info!(lead_id = id, user_id = user.id, "lead deleted");
         redirect_plain_form("/leads");
         Ok(())
     })
     .await
 }
 
-/// Existing leads that share an email or phone with the form being edited.
+/// Leads the user may see that share an email or phone with the form
+/// being edited.
 #[server(endpoint = "leads/duplicates")]
 pub async fn find_duplicates(probe: DuplicateProbe) -> Result<Vec<DuplicateLead>, AppError> {
     use ssr::*;
     run(async move {
+        let user = leads_user()?;
         if probe.is_empty() {
             return Ok(Vec::new());
         }
-        store::find_duplicates(&app_store()?, &probe).await
+        store::find_duplicates(&app_store()?, user.scope(), &probe).await
     })
     .await
 }
@@ -149,5 +193,21 @@ pub async fn find_duplicates(probe: DuplicateProbe) -> Result<Vec<DuplicateLead>
 #[server(endpoint = "leads/sources")]
 pub async fn list_sources() -> Result<Vec<LeadSource>, AppError> {
     use ssr::*;
-    run(async move { store::list_sources(&app_store()?).await }).await
+    run(async move {
+        leads_user()?;
+        store::list_sources(&app_store()?).await
+    })
+    .await
+}
+
+/// The people the current user may assign a lead to: themselves (reps),
+/// their team (managers), everyone active (admins).
+#[server(endpoint = "leads/assignees")]
+pub async fn list_assignees() -> Result<Vec<Assignee>, AppError> {
+    use ssr::*;
+    run(async move {
+        let user = leads_user()?;
+        crate::users::store::list_assignees(&app_store()?, user.scope()).await
+    })
+    .await
 }

@@ -8,7 +8,7 @@ use super::{
     model::{AddressInput, EmailInput, LeadForm, PhoneInput, ValidLead},
     store,
 };
-use crate::{error::AppError, store::Store};
+use crate::{error::AppError, store::Store, users::model::Scope};
 
 const FIRST: &[&str] = &[
     "Ada",
@@ -246,24 +246,35 @@ pub fn demo_lead(rng: &mut SmallRng, i: usize) -> LeadForm {
 }
 
 /// Adds `count` generated leads, created over the last two years, in
-/// batches of 1,000 (each batch one transaction).
+/// batches of 1,000 (each batch one transaction). Owners are spread over
+/// the active users, with about one lead in ten left unassigned.
 pub async fn fill(store: &Store, count: usize, seed: u64) -> Result<(), AppError> {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let start = store::count_leads(store).await? as usize;
+    let start = store::count_leads(store, Scope::All).await? as usize;
+    let owners: Vec<i64> = crate::users::store::list_assignees(store, Scope::All)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
     let now = Utc::now().trunc_subsecs(3);
     let mut batch = Vec::with_capacity(1000);
     for i in 0..count {
         let form = demo_lead(&mut rng, start + i);
         let lead = ValidLead::parse(&form).map_err(|fields| AppError::Validation { fields })?;
         let age = Duration::milliseconds(rng.gen_range(0..730_i64 * 24 * 3600 * 1000));
-        batch.push((lead, now - age));
+        let owner = if owners.is_empty() || rng.gen_bool(0.1) {
+            None
+        } else {
+            Some(owners[rng.gen_range(0..owners.len())])
+        };
+        batch.push((lead, now - age, owner));
         if batch.len() == 1000 {
-            store::insert_leads(store, Some(store::DEFAULT_OWNER_ID), &batch).await?;
+            store::insert_leads(store, &batch).await?;
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        store::insert_leads(store, Some(store::DEFAULT_OWNER_ID), &batch).await?;
+        store::insert_leads(store, &batch).await?;
     }
     Ok(())
 }

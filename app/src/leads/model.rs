@@ -128,6 +128,9 @@ pub struct LeadForm {
     pub company_name: String,
     /// Lead source id; blank means no source.
     pub source_id: String,
+    /// Owner: a user id, `none` for unassigned, blank for the default (the
+    /// creator on create, unchanged on edit).
+    pub owner_id: String,
     /// Additional comments.
     pub notes: String,
     /// Name prefix (Mr, Dr …).
@@ -219,6 +222,33 @@ pub struct ValidAddress {
     pub primary: bool,
 }
 
+/// Whom the form assigns the lead to. Whether the user may do so is
+/// decided on the server (see `users::model::CurrentUser::may_assign_to`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OwnerChoice {
+    /// The creator on create; unchanged on edit.
+    #[default]
+    Default,
+    /// Nobody.
+    Unassigned,
+    /// This user.
+    User(i64),
+}
+
+impl OwnerChoice {
+    /// Parses the form value: blank, `none`, or a user id.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim() {
+            "" => Ok(Self::Default),
+            "none" => Ok(Self::Unassigned),
+            id => id
+                .parse::<i64>()
+                .map(Self::User)
+                .map_err(|_| "Unknown owner".to_string()),
+        }
+    }
+}
+
 /// A lead whose every field has been parsed: the only input storage accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidLead {
@@ -230,6 +260,8 @@ pub struct ValidLead {
     pub company_name: Option<String>,
     /// Source id (existence is checked by storage).
     pub source_id: Option<i64>,
+    /// Whom to assign it to.
+    pub owner: OwnerChoice,
     /// Additional comments.
     pub notes: Option<String>,
     /// Name prefix.
@@ -340,6 +372,7 @@ impl ValidLead {
                     .map_err(|_| "Unknown lead source".to_string()),
             ),
         };
+        let owner = e.take("owner_id", OwnerChoice::parse(&form.owner_id));
         let company_name = short(&mut e, "company_name", &form.company_name);
         let notes = e.take("notes", parse_long_text(&form.notes)).flatten();
         let name_prefix = short(&mut e, "name_prefix", &form.name_prefix);
@@ -375,6 +408,7 @@ impl ValidLead {
             status: status.expect("checked above"),
             company_name,
             source_id: source_id.expect("checked above"),
+            owner: owner.expect("checked above"),
             notes,
             name_prefix,
             first_name,
@@ -656,6 +690,10 @@ impl Lead {
                 .as_ref()
                 .map(|src| src.id.to_string())
                 .unwrap_or_default(),
+            owner_id: self
+                .owner
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |o| o.id.to_string()),
             notes: s(&self.notes),
             name_prefix: s(&self.name_prefix),
             first_name: s(&self.first_name),

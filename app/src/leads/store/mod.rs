@@ -11,15 +11,13 @@ use crate::{
     leads::model::{
         DuplicateLead, DuplicateProbe, Lead, LeadPage, LeadPageRequest, LeadSource, ValidLead,
     },
-    store::Store,
+    store::{dispatch, Store},
+    users::model::Scope,
 };
 
 /// The message a stale edit gets.
 pub const STALE_MESSAGE: &str = "This lead was changed by someone else since you opened it. \
      Reload it to see their changes, then make yours again.";
-
-/// The built-in user that owns new leads until sign-in exists.
-pub const DEFAULT_OWNER_ID: i64 = 1;
 
 /// The current time, truncated to milliseconds so that it survives both
 /// databases and the URL cursor unchanged.
@@ -133,14 +131,6 @@ pub(crate) fn map_db_error(err: sqlx::Error) -> AppError {
     AppError::from(err)
 }
 
-macro_rules! dispatch {
-    ($store:expr, $fun:ident ( $($arg:expr),* )) => {
-        match $store {
-            Store::Sqlite(pool) => sqlite::$fun(pool, $($arg),*).await,
-            Store::Postgres(pool) => postgres::$fun(pool, $($arg),*).await,
-        }
-    };
-}
 
 /// Inserts a lead with its children in one transaction; returns its id.
 #[tracing::instrument(skip_all)]
@@ -152,52 +142,66 @@ pub async fn insert_lead(
     dispatch!(store, insert_lead(owner_id, lead))
 }
 
-/// Inserts many leads in one transaction, each with its own creation time.
+/// Inserts many leads in one transaction, each with its own creation time
+/// and owner.
 #[tracing::instrument(skip_all, fields(count = leads.len()))]
 pub async fn insert_leads(
     store: &Store,
-    owner_id: Option<i64>,
-    leads: &[(ValidLead, DateTime<Utc>)],
+    leads: &[(ValidLead, DateTime<Utc>, Option<i64>)],
 ) -> Result<Vec<i64>, AppError> {
-    dispatch!(store, insert_leads(owner_id, leads))
+    dispatch!(store, insert_leads(leads))
 }
 
-/// Saves an edit made from `version`; returns the new version.
+/// Saves an edit made from `version` of a lead `scope` may see; returns
+/// the new version. `owner`: `None` keeps the owner, `Some(o)` sets it.
 #[tracing::instrument(skip(store, lead))]
 pub async fn update_lead(
     store: &Store,
+    scope: Scope,
     id: i64,
     version: i64,
     lead: &ValidLead,
+    owner: Option<Option<i64>>,
 ) -> Result<i64, AppError> {
-    dispatch!(store, update_lead(id, version, lead))
+    dispatch!(store, update_lead(scope, id, version, lead, owner))
 }
 
-/// Deletes a lead and its children.
+/// Deletes a lead `scope` may see, with its children.
 #[tracing::instrument(skip(store))]
-pub async fn delete_lead(store: &Store, id: i64) -> Result<(), AppError> {
-    dispatch!(store, delete_lead(id))
+pub async fn delete_lead(store: &Store, scope: Scope, id: i64) -> Result<(), AppError> {
+    dispatch!(store, delete_lead(scope, id))
 }
 
-/// Loads one lead with everything on it.
+/// Loads one lead `scope` may see, with everything on it.
 #[tracing::instrument(skip(store))]
-pub async fn load_lead(store: &Store, id: i64) -> Result<Lead, AppError> {
-    dispatch!(store, load_lead(id))
+pub async fn load_lead(store: &Store, scope: Scope, id: i64) -> Result<Lead, AppError> {
+    dispatch!(store, load_lead(scope, id))
 }
 
-/// One page of the newest-first list.
+/// The owner of a lead `scope` may see (`NotFound` otherwise).
+#[tracing::instrument(skip(store))]
+pub async fn lead_owner(store: &Store, scope: Scope, id: i64) -> Result<Option<i64>, AppError> {
+    dispatch!(store, lead_owner(scope, id))
+}
+
+/// One page of the newest-first list of the leads `scope` may see.
 #[tracing::instrument(skip_all)]
-pub async fn list_leads(store: &Store, req: &LeadPageRequest) -> Result<LeadPage, AppError> {
-    dispatch!(store, list_leads(req))
+pub async fn list_leads(
+    store: &Store,
+    scope: Scope,
+    req: &LeadPageRequest,
+) -> Result<LeadPage, AppError> {
+    dispatch!(store, list_leads(scope, req))
 }
 
-/// Existing leads that share an email or phone with the probe.
+/// Leads `scope` may see that share an email or phone with the probe.
 #[tracing::instrument(skip_all)]
 pub async fn find_duplicates(
     store: &Store,
+    scope: Scope,
     probe: &DuplicateProbe,
 ) -> Result<Vec<DuplicateLead>, AppError> {
-    dispatch!(store, find_duplicates(probe))
+    dispatch!(store, find_duplicates(scope, probe))
 }
 
 /// The lead sources a user can pick.
@@ -206,7 +210,29 @@ pub async fn list_sources(store: &Store) -> Result<Vec<LeadSource>, AppError> {
     dispatch!(store, list_sources())
 }
 
-/// How many leads there are.
-pub async fn count_leads(store: &Store) -> Result<i64, AppError> {
-    dispatch!(store, count_leads())
+/// How many leads `scope` may see.
+pub async fn count_leads(store: &Store, scope: Scope) -> Result<i64, AppError> {
+    dispatch!(store, count_leads(scope))
+}
+
+/// Every lead source (retired too), with its use.
+pub async fn list_all_sources(
+    store: &Store,
+) -> Result<Vec<crate::leads::sources::SourceRow>, AppError> {
+    dispatch!(store, list_all_sources())
+}
+
+/// Adds a lead source; returns its id.
+pub async fn insert_source(store: &Store, name: &str) -> Result<i64, AppError> {
+    dispatch!(store, insert_source(name))
+}
+
+/// Renames a lead source.
+pub async fn rename_source(store: &Store, id: i64, name: &str) -> Result<(), AppError> {
+    dispatch!(store, rename_source(id, name))
+}
+
+/// Retires a lead source, or brings it back.
+pub async fn set_source_retired(store: &Store, id: i64, retired: bool) -> Result<(), AppError> {
+    dispatch!(store, set_source_retired(id, retired))
 }

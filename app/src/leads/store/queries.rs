@@ -15,6 +15,7 @@ use crate::{
             LeadPageRequest, LeadPhone, LeadRow, LeadSource, LeadStatus, OwnerRef, ValidLead,
         },
     },
+    users::model::Scope,
 };
 
 use super::map_db_error;
@@ -28,6 +29,48 @@ fn status_of(code: &str) -> Result<LeadStatus, AppError> {
         tracing::error!(code, "unknown lead status in the database");
         AppError::Internal
     })
+}
+
+/// Adds the condition "lead `l` is visible within `scope`" to a query: the
+/// authorization rule, in SQL, so a list can never return what the user
+/// may not see.
+fn push_scope(q: &mut sqlx::QueryBuilder<'_, Db>, scope: Scope) {
+    match scope {
+        Scope::All => {
+            q.push("1 = 1");
+        }
+        Scope::Own { user_id } => {
+            q.push("(l.owner_id IS NULL OR l.owner_id = ")
+                .push_bind(user_id)
+                .push(")");
+        }
+        Scope::Team { user_id, team_id } => {
+            q.push("(l.owner_id IS NULL OR l.owner_id = ")
+                .push_bind(user_id)
+                .push(" OR l.owner_id IN (SELECT tu.id FROM users tu WHERE tu.team_id = ")
+                .push_bind(team_id)
+                .push("))");
+        }
+    }
+}
+
+/// The owner of lead `id` if `scope` may see it; `NotFound` otherwise
+/// (whether or not it exists: the caller learns nothing more).
+async fn visible_owner(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<i64>, AppError> {
+    let mut q = sqlx::QueryBuilder::<Db>::new("SELECT l.owner_id FROM leads l WHERE l.id = ");
+    q.push_bind(id).push(" AND ");
+    push_scope(&mut q, scope);
+    let row = q.build().fetch_optional(&mut *conn).await?;
+    match row {
+        Some(row) => Ok(row.try_get("owner_id")?),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// See `super::lead_owner`.
+pub async fn lead_owner(pool: &Pool, scope: Scope, id: i64) -> Result<Option<i64>, AppError> {
+    let mut conn = pool.acquire().await?;
+    visible_owner(&mut conn, scope, id).await
 }
 
 /// Fails with a field error when the chosen source does not exist.
@@ -162,21 +205,22 @@ pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -
     Ok(id)
 }
 
-/// Inserts many leads in one transaction, each with its own creation time.
+/// Inserts many leads in one transaction, each with its own creation time
+/// and owner.
 pub async fn insert_leads(
     pool: &Pool,
-    owner_id: Option<i64>,
-    leads: &[(ValidLead, DateTime<Utc>)],
+    leads: &[(ValidLead, DateTime<Utc>, Option<i64>)],
 ) -> Result<Vec<i64>, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     // Each distinct source once, not once per lead.
-    let sources: std::collections::BTreeSet<i64> = leads.iter().filter_map(|(l, _)| l.source_id).collect();
+    let sources: std::collections::BTreeSet<i64> =
+        leads.iter().filter_map(|(l, _, _)| l.source_id).collect();
     for source in sources {
         check_source(&mut tx, Some(source)).await?;
     }
     let mut ids = Vec::with_capacity(leads.len());
-    for (lead, created_at) in leads {
-        ids.push(insert_lead_on(&mut tx, owner_id, lead, *created_at).await?);
+    for (lead, created_at, owner_id) in leads {
+        ids.push(insert_lead_on(&mut tx, *owner_id, lead, *created_at).await?);
     }
     tx.commit().await?;
     Ok(ids)
@@ -184,14 +228,23 @@ pub async fn insert_leads(
 
 /// Saves an edited lead if nobody changed it since `version`; returns the
 /// new version. Stale: `Conflict`; gone: `NotFound`. All or nothing.
-pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -> Result<i64, AppError> {
+pub async fn update_lead(
+    pool: &Pool,
+    scope: Scope,
+    id: i64,
+    version: i64,
+    lead: &ValidLead,
+    owner: Option<Option<i64>>,
+) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+    visible_owner(&mut tx, scope, id).await?;
     check_source(&mut tx, lead.source_id).await?;
     let updated = sqlx::query(
         "UPDATE leads SET name = $1, status = $2, name_prefix = $3, first_name = $4, \
          middle_name = $5, last_name = $6, name_suffix = $7, job_title = $8, company_name = $9, \
          website = $10, number_of_employees = $11, industry = $12, source_id = $13, notes = $14, \
-         twitter = $15, linkedin = $16, updated_at = $17, version = version + 1 \
+         twitter = $15, linkedin = $16, updated_at = $17, version = version + 1, \
+         owner_id = CASE WHEN $20 THEN $21 ELSE owner_id END \
          WHERE id = $18 AND version = $19",
     )
     .bind(lead.name.as_str())
@@ -213,6 +266,8 @@ pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -
     .bind(super::now())
     .bind(id)
     .bind(version)
+    .bind(owner.is_some())
+    .bind(owner.flatten())
     .execute(&mut *tx)
     .await
     .map_err(map_db_error)?;
@@ -233,8 +288,9 @@ pub async fn update_lead(pool: &Pool, id: i64, version: i64, lead: &ValidLead) -
 }
 
 /// Deletes a lead and its children; `NotFound` if there is no such lead.
-pub async fn delete_lead(pool: &Pool, id: i64) -> Result<(), AppError> {
+pub async fn delete_lead(pool: &Pool, scope: Scope, id: i64) -> Result<(), AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+    visible_owner(&mut tx, scope, id).await?;
     // Child rows go first so the delete does not depend on the database's
     // foreign-key enforcement being switched on.
     delete_children(&mut tx, id).await?;
@@ -295,9 +351,9 @@ fn lead_from_row(row: &DbRow) -> Result<Lead, AppError> {
 
 /// Loads one lead with its emails, phones, addresses and tags (five
 /// queries, one snapshot); `NotFound` if there is none.
-pub async fn load_lead(pool: &Pool, id: i64) -> Result<Lead, AppError> {
+pub async fn load_lead(pool: &Pool, scope: Scope, id: i64) -> Result<Lead, AppError> {
     let mut tx = pool.begin().await?;
-    let row = sqlx::query(
+    let mut q = sqlx::QueryBuilder::<Db>::new(
         "SELECT l.id, l.version, l.name, l.status, l.company_name, l.source_id, \
          s.name AS source_name, l.owner_id, u.display_name AS owner_name, l.notes, \
          l.name_prefix, l.first_name, l.middle_name, l.last_name, l.name_suffix, l.job_title, \
@@ -306,12 +362,15 @@ pub async fn load_lead(pool: &Pool, id: i64) -> Result<Lead, AppError> {
          FROM leads l \
          LEFT JOIN lead_sources s ON s.id = l.source_id \
          LEFT JOIN users u ON u.id = l.owner_id \
-         WHERE l.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+         WHERE l.id = ",
+    );
+    q.push_bind(id).push(" AND ");
+    push_scope(&mut q, scope);
+    let row = q
+        .build()
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut lead = lead_from_row(&row)?;
 
     lead.emails = sqlx::query(
@@ -406,47 +465,40 @@ fn cursor_time(cursor: &LeadCursor) -> Result<DateTime<Utc>, AppError> {
         .ok_or_else(|| AppError::field("cursor", "This page link is not valid"))
 }
 
-/// One page of leads, newest first, by keyset on (created_at, id).
-pub async fn list_leads(pool: &Pool, req: &LeadPageRequest) -> Result<LeadPage, AppError> {
+/// One page of the leads `scope` may see, newest first, by keyset on
+/// (created_at, id).
+pub async fn list_leads(pool: &Pool, scope: Scope, req: &LeadPageRequest) -> Result<LeadPage, AppError> {
     let limit = i64::from(req.page_size());
-    let (rows, has_more) = if let Some(after) = &req.after {
-        let sql = format!(
-            "{LIST_SELECT} WHERE (l.created_at, l.id) > ($1, $2) \
-             ORDER BY l.created_at ASC, l.id ASC LIMIT $3"
-        );
-        let mut rows = sqlx::query(&sql)
-            .bind(cursor_time(after)?)
-            .bind(after.id)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await?;
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        rows.reverse();
-        (rows, has_more)
+    let mut q = sqlx::QueryBuilder::<Db>::new(LIST_SELECT);
+    q.push(" WHERE ");
+    push_scope(&mut q, scope);
+    // Going to newer rows walks the index upwards, then flips the page.
+    let ascending = req.after.is_some();
+    if let Some(after) = &req.after {
+        q.push(" AND (l.created_at, l.id) > (")
+            .push_bind(cursor_time(after)?)
+            .push(", ")
+            .push_bind(after.id)
+            .push(")");
+    } else if let Some(before) = &req.before {
+        q.push(" AND (l.created_at, l.id) < (")
+            .push_bind(cursor_time(before)?)
+            .push(", ")
+            .push_bind(before.id)
+            .push(")");
+    }
+    q.push(if ascending {
+        " ORDER BY l.created_at ASC, l.id ASC LIMIT "
     } else {
-        let mut rows = match &req.before {
-            Some(before) => {
-                let sql = format!(
-                    "{LIST_SELECT} WHERE (l.created_at, l.id) < ($1, $2) \
-                     ORDER BY l.created_at DESC, l.id DESC LIMIT $3"
-                );
-                sqlx::query(&sql)
-                    .bind(cursor_time(before)?)
-                    .bind(before.id)
-                    .bind(limit + 1)
-                    .fetch_all(pool)
-                    .await?
-            }
-            None => {
-                let sql = format!("{LIST_SELECT} ORDER BY l.created_at DESC, l.id DESC LIMIT $1");
-                sqlx::query(&sql).bind(limit + 1).fetch_all(pool).await?
-            }
-        };
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        (rows, has_more)
-    };
+        " ORDER BY l.created_at DESC, l.id DESC LIMIT "
+    })
+    .push_bind(limit + 1);
+    let mut rows = q.build().fetch_all(pool).await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if ascending {
+        rows.reverse();
+    }
     let rows = rows.iter().map(list_row).collect::<Result<Vec<_>, _>>()?;
     let first = rows.first().map(LeadCursor::of);
     let last = rows.last().map(LeadCursor::of);
@@ -455,7 +507,7 @@ pub async fn list_leads(pool: &Pool, req: &LeadPageRequest) -> Result<LeadPage, 
         (None, Some(_)) => (first, if has_more { last } else { None }),
         (None, None) => (None, if has_more { last } else { None }),
     };
-    let total = count_leads(pool).await?;
+    let total = count_leads(pool, scope).await?;
     Ok(LeadPage {
         rows,
         older,
@@ -465,7 +517,11 @@ pub async fn list_leads(pool: &Pool, req: &LeadPageRequest) -> Result<LeadPage, 
 }
 
 /// Existing leads sharing an email or phone with the probe (at most 10).
-pub async fn find_duplicates(pool: &Pool, probe: &DuplicateProbe) -> Result<Vec<DuplicateLead>, AppError> {
+pub async fn find_duplicates(
+    pool: &Pool,
+    scope: Scope,
+    probe: &DuplicateProbe,
+) -> Result<Vec<DuplicateLead>, AppError> {
     let mut found: Vec<DuplicateLead> = Vec::new();
     let exclude = probe.exclude_id.unwrap_or(0);
     if !probe.emails.is_empty() {
@@ -473,7 +529,9 @@ pub async fn find_duplicates(pool: &Pool, probe: &DuplicateProbe) -> Result<Vec<
             "SELECT l.id, l.name, e.email AS matched FROM lead_emails e \
              JOIN leads l ON l.id = e.lead_id WHERE l.id <> ",
         );
-        q.push_bind(exclude).push(" AND lower(e.email) IN (");
+        q.push_bind(exclude).push(" AND ");
+        push_scope(&mut q, scope);
+        q.push(" AND lower(e.email) IN (");
         let mut list = q.separated(", ");
         for email in probe.emails.iter().take(20) {
             list.push_bind(email.trim().to_ascii_lowercase());
@@ -492,7 +550,9 @@ pub async fn find_duplicates(pool: &Pool, probe: &DuplicateProbe) -> Result<Vec<
             "SELECT l.id, l.name, p.phone AS matched FROM lead_phones p \
              JOIN leads l ON l.id = p.lead_id WHERE l.id <> ",
         );
-        q.push_bind(exclude).push(" AND p.phone_key IN (");
+        q.push_bind(exclude).push(" AND ");
+        push_scope(&mut q, scope);
+        q.push(" AND p.phone_key IN (");
         let mut list = q.separated(", ");
         for phone in probe.phones.iter().take(20) {
             list.push_bind(phone_key(phone));
@@ -525,9 +585,79 @@ pub async fn list_sources(pool: &Pool) -> Result<Vec<LeadSource>, AppError> {
         .collect()
 }
 
-/// Counts the leads (all of them).
-pub async fn count_leads(pool: &Pool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM leads")
-        .fetch_one(pool)
-        .await?)
+/// Counts the leads `scope` may see.
+pub async fn count_leads(pool: &Pool, scope: Scope) -> Result<i64, AppError> {
+    let mut q = sqlx::QueryBuilder::<Db>::new("SELECT count(*) FROM leads l WHERE ");
+    push_scope(&mut q, scope);
+    Ok(q.build_query_scalar().fetch_one(pool).await?)
+}
+
+fn map_source_error(err: sqlx::Error) -> AppError {
+    if let sqlx::Error::Database(db) = &err {
+        let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+        if text.contains("lead_sources_name_key") || text.contains("lead_sources.name") {
+            return AppError::field("name", "There is already a source with this name");
+        }
+    }
+    AppError::from(err)
+}
+
+/// Every lead source, retired ones last, with how many leads use each.
+pub async fn list_all_sources(pool: &Pool) -> Result<Vec<crate::leads::sources::SourceRow>, AppError> {
+    sqlx::query(
+        "SELECT s.id, s.name, s.retired, \
+         (SELECT count(*) FROM leads l WHERE l.source_id = s.id) AS leads \
+         FROM lead_sources s ORDER BY s.retired, s.position, lower(s.name)",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(crate::leads::sources::SourceRow {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            retired: r.try_get("retired")?,
+            leads: r.try_get("leads")?,
+        })
+    })
+    .collect()
+}
+
+/// Adds a source at the end of the list; returns its id.
+pub async fn insert_source(pool: &Pool, name: &str) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO lead_sources (name, position) \
+         VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM lead_sources)) RETURNING id",
+    )
+    .bind(name)
+    .fetch_one(pool)
+    .await
+    .map_err(map_source_error)
+}
+
+/// Renames a source (every lead that names it shows the new name).
+pub async fn rename_source(pool: &Pool, id: i64, name: &str) -> Result<(), AppError> {
+    let updated = sqlx::query("UPDATE lead_sources SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(map_source_error)?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Retires a source (or brings it back).
+pub async fn set_source_retired(pool: &Pool, id: i64, retired: bool) -> Result<(), AppError> {
+    let updated = sqlx::query("UPDATE lead_sources SET retired = $1 WHERE id = $2")
+        .bind(retired)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }

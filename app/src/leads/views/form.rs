@@ -15,9 +15,26 @@ use crate::{
         api::{
             create_lead, find_duplicates, update_lead, AfterSave, CreateLead, Saved, UpdateLead,
         },
-        model::{DuplicateLead, DuplicateProbe, LeadForm, LeadSource, LeadStatus},
+        model::{DuplicateLead, DuplicateProbe, LeadForm, LeadSource, LeadStatus, OwnerRef},
     },
+    users::model::Assignee,
 };
+
+/// The choices the form offers: sources and owners, plus the lead's
+/// current source and owner even when they are no longer offered (a
+/// retired source, an owner outside the user's reach), so that saving
+/// keeps them.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct Choices {
+    /// Active lead sources.
+    pub sources: Vec<LeadSource>,
+    /// People the user may assign the lead to.
+    pub assignees: Vec<Assignee>,
+    /// The lead's source now.
+    pub current_source: Option<LeadSource>,
+    /// The lead's owner now.
+    pub current_owner: Option<OwnerRef>,
+}
 
 /// The lead being edited, if this is an edit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,8 +52,8 @@ pub(super) fn LeadFormView(
     initial: LeadForm,
     /// The lead being edited (`None` when creating).
     existing: Option<Existing>,
-    /// The lead sources to choose from.
-    sources: Vec<LeadSource>,
+    /// The sources and owners to choose from.
+    choices: Choices,
 ) -> impl IntoView {
     let state = FormState::new(initial);
     provide_context(state);
@@ -99,7 +116,7 @@ pub(super) fn LeadFormView(
             })}
             {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
             {move || failure.get().map(|error| view! { <ErrorNotice error list_fields /> })}
-            {view! { <GeneralSection sources /> }.into_any()}
+            {view! { <GeneralSection choices /> }.into_any()}
             {view! { <ContactSection /> }.into_any()}
             {view! { <AdditionalSection /> }.into_any()}
             <Duplicates exclude=existing.map(|e| e.id) />
@@ -142,7 +159,11 @@ fn on_saved(
     let name = state.form.with_untracked(|f| f.name.trim().to_string());
     match (after, existing) {
         (AfterSave::New, None) => {
-            state.form.set(LeadForm::new_lead());
+            let owner_id = state.form.with_untracked(|f| f.owner_id.clone());
+            state.form.set(LeadForm {
+                owner_id,
+                ..LeadForm::new_lead()
+            });
             state.touched.set(Default::default());
             state.submitted.set(false);
             notice.set(Some(format!("Lead “{name}” was saved. Here is a new one.")));
@@ -158,24 +179,36 @@ fn on_saved(
 /// General: owner, name, status, company, source, comments.
 #[component]
 fn GeneralSection(
-    /// The lead sources to choose from.
-    sources: Vec<LeadSource>,
+    /// The sources and owners to choose from.
+    choices: Choices,
 ) -> impl IntoView {
     let statuses = LeadStatus::ALL
         .iter()
         .map(|s| (s.code().to_string(), s.label().to_string()))
         .collect();
-    let sources = std::iter::once((String::new(), "No source".to_string()))
-        .chain(sources.into_iter().map(|s| (s.id.to_string(), s.name)))
+    let mut sources: Vec<(String, String)> = std::iter::once((String::new(), "No source".to_string()))
+        .chain(choices.sources.iter().map(|s| (s.id.to_string(), s.name.clone())))
         .collect();
+    if let Some(current) = choices.current_source.filter(|c| !choices.sources.iter().any(|s| s.id == c.id)) {
+        sources.push((current.id.to_string(), format!("{} (retired)", current.name)));
+    }
+    let mut owners: Vec<(String, String)> = std::iter::once(("none".to_string(), "Unassigned".to_string()))
+        .chain(choices.assignees.iter().map(|a| {
+            let label = match &a.team_name {
+                Some(team) => format!("{} · {team}", a.display_name),
+                None => a.display_name.clone(),
+            };
+            (a.id.to_string(), label)
+        }))
+        .collect();
+    if let Some(current) = choices.current_owner.filter(|o| !choices.assignees.iter().any(|a| a.id == o.id)) {
+        owners.push((current.id.to_string(), current.name));
+    }
     view! {
         <section class="card" aria-labelledby="f-general">
             <h2 id="f-general">"General"</h2>
             <div class="grid-2">
-                <div class="field">
-                    <span class="label">"Owner"</span>
-                    <p class="static">"Default user"</p>
-                </div>
+                <SelectField label="Owner" key="owner_id" options=owners lens=lens("owner_id", |f| &f.owner_id, |f| &mut f.owner_id) />
                 <TextField label="Lead name" key="name" required=true lens=lens("name", |f| &f.name, |f| &mut f.name) />
                 <SelectField label="Status" key="status" options=statuses lens=lens("status", |f| &f.status, |f| &mut f.status) />
                 <TextField label="Company" key="company_name" lens=lens("company_name", |f| &f.company_name, |f| &mut f.company_name) />

@@ -5,21 +5,37 @@ use leptos_meta::Title;
 
 use super::{
     detail::lead_id_param,
-    form::{Existing, LeadFormView},
+    form::{Choices, Existing, LeadFormView},
 };
 use crate::{
     components::{ErrorNotice, NotFound},
     error::AppError,
     leads::{
-        api::{get_lead, list_sources},
+        api::{get_lead, list_assignees, list_sources},
         model::LeadForm,
     },
+    users::api::get_session,
 };
 
 /// `/leads/new`.
 #[component]
 pub fn NewLeadPage() -> impl IntoView {
-    let sources = Resource::new(|| (), |_| list_sources());
+    let data = Resource::new(
+        || (),
+        |_| async move {
+            let user = get_session().await?.user.ok_or(AppError::Unauthenticated)?;
+            let choices = Choices {
+                sources: list_sources().await?,
+                assignees: list_assignees().await?,
+                ..Default::default()
+            };
+            let form = LeadForm {
+                owner_id: user.id.to_string(),
+                ..LeadForm::new_lead()
+            };
+            Ok::<_, AppError>((form, choices))
+        },
+    );
     view! {
         <Title text="Create lead" />
         <div class="page-head">
@@ -30,9 +46,9 @@ pub fn NewLeadPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match sources.await {
-                    Ok(sources) => view! {
-                        <LeadFormView initial=LeadForm::new_lead() existing=None sources />
+                match data.await {
+                    Ok((initial, choices)) => view! {
+                        <LeadFormView initial existing=None choices />
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -52,15 +68,20 @@ pub fn EditLeadPage() -> impl IntoView {
                 return Err(AppError::NotFound);
             };
             let lead = get_lead(id).await?;
-            let sources = list_sources().await?;
-            Ok((lead, sources))
+            let choices = Choices {
+                sources: list_sources().await?,
+                assignees: list_assignees().await?,
+                current_source: lead.source.clone(),
+                current_owner: lead.owner.clone(),
+            };
+            Ok((lead, choices))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((lead, sources)) => view! {
+                    Ok((lead, choices)) => view! {
                         <Title text=format!("Edit {}", lead.name) />
                         <div class="page-head">
                             <div>
@@ -71,7 +92,7 @@ pub fn EditLeadPage() -> impl IntoView {
                         <LeadFormView
                             initial=lead.to_form()
                             existing=Some(Existing { id: lead.id, version: lead.version })
-                            sources
+                            choices
                         />
                     }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
