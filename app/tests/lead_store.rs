@@ -211,6 +211,7 @@ both!(
             let mut expected = form.clone();
             expected.addresses[0].country = "DE".into();
             expected.emails.sort_by_key(|e| !e.primary);
+            expected.owner_id = OWNER.to_string();
             assert_eq!(valid(&lead.to_form()), valid(&expected));
         }
     }

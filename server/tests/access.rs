@@ -191,18 +191,18 @@ const PAGES: [&str; 12] = [
     "/sign-in",
     "/leads",
     "/leads/new",
-    "/leads/:id",
-    "/leads/:id/edit",
+    "/leads/{id}",
+    "/leads/{id}/edit",
     "/admin",
     "/admin/users",
-    "/admin/users/:id",
+    "/admin/users/{id}",
     "/admin/teams",
     "/admin/sources",
     "/admin/settings",
 ];
 
-#[test]
-fn every_endpoint_and_page_is_listed() {
+#[tokio::test]
+async fn every_endpoint_and_page_is_listed() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_string())
         .collect();
@@ -355,7 +355,11 @@ async fn public_endpoints(w: &World) {
         let info: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(info["user"]["id"].as_i64(), w.id(actor), "{actor:?}");
         let (status, _) = w
-            .call(actor, "/api/auth/sign_in", "form[username]=nobody&form[password]=wrong-password")
+            .call(
+                actor,
+                "/api/auth/sign_in",
+                &format!("form[username]=nobody-{actor:?}&form[password]=wrong-password"),
+            )
             .await;
         assert_eq!(status, 422, "{actor:?}: a wrong password is a form error");
         let (status, _) = w.call(actor, "/api/auth/sign_out", "").await;

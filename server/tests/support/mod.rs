@@ -162,9 +162,11 @@ impl TestApp {
     }
 }
 
-/// A GET of `path` with an optional session cookie.
+/// A browser's GET of `path` with an optional session cookie.
 pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut req = Request::get(path).header("host", HOST);
+    let mut req = Request::get(path)
+        .header("host", HOST)
+        .header("accept", "text/html,application/xhtml+xml");
     if let Some(c) = cookie {
         req = req.header("cookie", c);
     }
