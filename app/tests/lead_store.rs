@@ -23,92 +23,10 @@ use app::{
 /// The built-in user every test lead belongs to.
 const OWNER: i64 = 1;
 
-/// A fresh, migrated database of one kind, dropped at the end.
-struct TestDb {
-    store: Store,
-    cleanup: Option<(Store, String)>,
-    _dir: Option<std::path::PathBuf>,
-}
+#[macro_use]
+mod common;
 
-impl TestDb {
-    async fn sqlite() -> Self {
-        let dir = std::env::temp_dir().join(format!("leadline-test-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}", dir.join("test.db").display());
-        let store = Store::connect(&url).await.expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
-        Self {
-            store,
-            cleanup: None,
-            _dir: Some(dir),
-        }
-    }
-
-    async fn postgres() -> Self {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = Store::connect(&admin_url).await.expect(
-            "cannot reach PostgreSQL for the storage suite; start it or set TEST_POSTGRES_URL",
-        );
-        let Store::Postgres(pool) = &admin else {
-            panic!("TEST_POSTGRES_URL must be postgres://")
-        };
-        let name = format!("leadline_test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(pool)
-            .await
-            .unwrap();
-        let (base, _) = admin_url
-            .rsplit_once('/')
-            .expect("URL with a database name");
-        let store = Store::connect(&format!("{base}/{name}"))
-            .await
-            .expect("open postgres");
-        store.migrate().await.expect("migrate postgres");
-        Self {
-            store,
-            cleanup: Some((admin, name)),
-            _dir: None,
-        }
-    }
-
-    async fn finish(self) {
-        self.store.close().await;
-        if let Some((admin, name)) = self.cleanup {
-            if let Store::Postgres(pool) = &admin {
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(pool)
-                    .await
-                    .unwrap();
-            }
-            admin.close().await;
-        }
-        if let Some(dir) = self._dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
-
-/// Runs one async test body against both backends.
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = TestDb::sqlite().await;
-                ($body)(&db.store).await;
-                db.finish().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = TestDb::postgres().await;
-                ($body)(&db.store).await;
-                db.finish().await;
-            }
-        }
-    };
-}
+use common::TestDb;
 
 fn full_form(name: &str) -> LeadForm {
     LeadForm {
@@ -188,10 +106,7 @@ both!(
                 lead.source.as_ref().map(|s| s.name.as_str()),
                 Some("Website")
             );
-            assert_eq!(
-                lead.owner.as_ref().map(|o| o.id),
-                Some(OWNER)
-            );
+            assert_eq!(lead.owner.as_ref().map(|o| o.id), Some(OWNER));
             assert_eq!(
                 lead.notes.as_deref(),
                 Some("Met at the fair.\nWants a demo.")
@@ -258,12 +173,26 @@ both!(
         let store = store.clone();
         async move {
             let id = insert(&store, &full_form("Original")).await;
-            store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("First edit")), None)
-                .await
-                .unwrap();
-            let err = store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("Stale edit")), None)
-                .await
-                .unwrap_err();
+            store::update_lead(
+                &store,
+                Scope::All,
+                id,
+                1,
+                &valid(&full_form("First edit")),
+                None,
+            )
+            .await
+            .unwrap();
+            let err = store::update_lead(
+                &store,
+                Scope::All,
+                id,
+                1,
+                &valid(&full_form("Stale edit")),
+                None,
+            )
+            .await
+            .unwrap_err();
             assert!(
                 matches!(&err, AppError::Conflict(m) if m.contains("changed by someone else")),
                 "{err:?}"
@@ -278,11 +207,15 @@ both!(missing_leads_are_not_found, |store: &Store| {
     let store = store.clone();
     async move {
         assert_eq!(
-            store::load_lead(&store, Scope::All, 4242).await.unwrap_err(),
+            store::load_lead(&store, Scope::All, 4242)
+                .await
+                .unwrap_err(),
             AppError::NotFound
         );
         assert_eq!(
-            store::delete_lead(&store, Scope::All, 4242).await.unwrap_err(),
+            store::delete_lead(&store, Scope::All, 4242)
+                .await
+                .unwrap_err(),
             AppError::NotFound
         );
         let err = store::update_lead(&store, Scope::All, 4242, 1, &valid(&full_form("x")), None)
@@ -351,7 +284,9 @@ both!(
             let id = insert(&store, &full_form("Kept")).await;
             let mut lead = valid(&full_form("Changed"));
             lead.phones.push(lead.phones[0].clone());
-            let err = store::update_lead(&store, Scope::All, id, 1, &lead, None).await.unwrap_err();
+            let err = store::update_lead(&store, Scope::All, id, 1, &lead, None)
+                .await
+                .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "phones", "{err:?}");
             let kept = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(
@@ -393,7 +328,8 @@ both!(the_list_pages_newest_first_by_keyset, |store: &Store| {
 
         // Going back from the last page returns the page before it.
         let second = store::list_leads(
-            &store, Scope::All,
+            &store,
+            Scope::All,
             &LeadPageRequest {
                 before: Some(app::leads::model::LeadCursor {
                     created_ms: seen[49].0.timestamp_millis(),
@@ -406,7 +342,8 @@ both!(the_list_pages_newest_first_by_keyset, |store: &Store| {
         .await
         .unwrap();
         let back = store::list_leads(
-            &store, Scope::All,
+            &store,
+            Scope::All,
             &LeadPageRequest {
                 after: second.newer,
                 limit: Some(50),
@@ -442,7 +379,9 @@ both!(
                 emails: vec!["ADA@acme.example".into()],
                 ..Default::default()
             };
-            let found = store::find_duplicates(&store, Scope::All, &probe).await.unwrap();
+            let found = store::find_duplicates(&store, Scope::All, &probe)
+                .await
+                .unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(
                 (found[0].id, found[0].matched_on.as_str()),
@@ -453,7 +392,10 @@ both!(
                 ..Default::default()
             };
             assert_eq!(
-                store::find_duplicates(&store, Scope::All, &probe).await.unwrap().len(),
+                store::find_duplicates(&store, Scope::All, &probe)
+                    .await
+                    .unwrap()
+                    .len(),
                 1
             );
             // A lead is not its own duplicate.
@@ -554,16 +496,21 @@ both!(
                 async move { insert(&store, &full_form(&format!("Parallel {n}"))).await }
             }))
             .await;
-            let results =
-                futures_join(
-                    ids.iter().map(|&id| {
-                        let store = store.clone();
-                        async move {
-                            store::update_lead(&store, Scope::All, id, 1, &valid(&full_form("Edited")), None).await
-                        }
-                    }),
-                )
-                .await;
+            let results = futures_join(ids.iter().map(|&id| {
+                let store = store.clone();
+                async move {
+                    store::update_lead(
+                        &store,
+                        Scope::All,
+                        id,
+                        1,
+                        &valid(&full_form("Edited")),
+                        None,
+                    )
+                    .await
+                }
+            }))
+            .await;
             assert!(results.iter().all(Result::is_ok), "{results:?}");
 
             // Eight edits of one lead from the same version: one wins, seven are told.
@@ -571,8 +518,15 @@ both!(
             let results = futures_join((0..8).map(|n| {
                 let store = store.clone();
                 async move {
-                    store::update_lead(&store, Scope::All, target, 2, &valid(&full_form(&format!("Edit {n}"))), None)
-                        .await
+                    store::update_lead(
+                        &store,
+                        Scope::All,
+                        target,
+                        2,
+                        &valid(&full_form(&format!("Edit {n}"))),
+                        None,
+                    )
+                    .await
                 }
             }))
             .await;
@@ -582,7 +536,13 @@ both!(
                 .filter(|r| matches!(r, Err(AppError::Conflict(_))))
                 .count();
             assert_eq!((won, conflicts), (1, 7), "{results:?}");
-            assert_eq!(store::load_lead(&store, Scope::All, target).await.unwrap().version, 3);
+            assert_eq!(
+                store::load_lead(&store, Scope::All, target)
+                    .await
+                    .unwrap()
+                    .version,
+                3
+            );
         }
     }
 );

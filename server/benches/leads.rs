@@ -106,7 +106,9 @@ async fn admin_session(store: &Store) -> String {
         ..Default::default()
     })
     .expect("valid user");
-    let id = users::insert_user(store, &admin, None).await.expect("admin");
+    let id = users::insert_user(store, &admin, None)
+        .await
+        .expect("admin");
     let (token, hash) = auth::new_session_token();
     let now = auth::unix_now();
     users::insert_session(store, &hash, id, now, now + auth::SESSION_SECONDS)

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use app::{shell, state::AppState, store::Store, App};
 use axum::{extract::State, http::StatusCode, routing::get, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
 /// The site name in `Cargo.toml` (`[[workspace.metadata.leptos]] name`):
@@ -26,10 +26,22 @@ pub fn init_tracing(json: bool) {
     }
 }
 
+/// The app's page routes, worked out once per process.
+///
+/// Leptos finds them by rendering the app with every resource load
+/// suspended — through a process-wide flag, so a page rendered on another
+/// thread at that moment would wait forever. Generating the list once,
+/// before any router exists, keeps that from ever overlapping a request
+/// (tests build many routers in one process).
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The application router for `state`: pages, server functions, static
 /// files and health checks. Tests build it directly.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
@@ -91,8 +103,8 @@ pub async fn serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -80,15 +80,27 @@ impl World {
         let people = [
             (Actor::RepA, "rep-a", Role::Rep, Some("North")),
             (Actor::RepB, "rep-b", Role::Rep, Some("South")),
-            (Actor::ManagerOfA, "boss-north", Role::Manager, Some("North")),
-            (Actor::ManagerOther, "boss-south", Role::Manager, Some("South")),
+            (
+                Actor::ManagerOfA,
+                "boss-north",
+                Role::Manager,
+                Some("North"),
+            ),
+            (
+                Actor::ManagerOther,
+                "boss-south",
+                Role::Manager,
+                Some("South"),
+            ),
             (Actor::Admin, "admin", Role::Admin, None),
         ];
         for (actor, name, role, team) in people {
             let id = app.user_with_hash(name, role, team, None).await;
             ids.push((actor, Some(id)));
         }
-        let target_user = app.user_with_hash("target", Role::Rep, Some("South"), None).await;
+        let target_user = app
+            .user_with_hash("target", Role::Rep, Some("South"), None)
+            .await;
         let rep_b = ids[2].1.unwrap();
         Self {
             app,
@@ -128,9 +140,13 @@ impl World {
                 }],
                 ..Default::default()
             };
-            let id = leads::insert_lead(&self.app.store, owner(target), &ValidLead::parse(&form).unwrap())
-                .await
-                .unwrap();
+            let id = leads::insert_lead(
+                &self.app.store,
+                owner(target),
+                &ValidLead::parse(&form).unwrap(),
+            )
+            .await
+            .unwrap();
             out[i] = (target, id);
         }
         out
@@ -166,7 +182,11 @@ const LEAD_AREA_ENDPOINTS: [&str; 5] = [
     "/api/leads/assignees",
 ];
 /// Endpoints open to anyone.
-const PUBLIC_ENDPOINTS: [&str; 3] = ["/api/auth/session", "/api/auth/sign_in", "/api/auth/sign_out"];
+const PUBLIC_ENDPOINTS: [&str; 3] = [
+    "/api/auth/session",
+    "/api/auth/sign_in",
+    "/api/auth/sign_out",
+];
 /// Admin endpoints.
 const ADMIN_ENDPOINTS: [&str; 14] = [
     "/api/admin/users/list",
@@ -218,12 +238,15 @@ async fn every_endpoint_and_page_is_listed() {
         registered, listed,
         "a server function is missing from (or stale in) the access matrix"
     );
-    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+    let routes: BTreeSet<String> = leadline::serve::route_list()
         .iter()
         .map(|r| r.path().to_string())
         .collect();
     let pages: BTreeSet<String> = PAGES.iter().map(|p| p.to_string()).collect();
-    assert_eq!(routes, pages, "a page is missing from (or stale in) the access matrix");
+    assert_eq!(
+        routes, pages,
+        "a page is missing from (or stale in) the access matrix"
+    );
 }
 
 /// Runs the whole matrix on one database.
@@ -264,9 +287,13 @@ async fn lead_endpoints(w: &World) {
             expect(status);
             let edited = w.version(id).await != version;
             assert_eq!(edited, status == 200, "{cell}: only an allowed edit lands");
-            let (status, _) = w.call(actor, "/api/leads/delete", &format!("id={id}")).await;
+            let (status, _) = w
+                .call(actor, "/api/leads/delete", &format!("id={id}"))
+                .await;
             expect(status);
-            let gone = leads::load_lead(&w.app.store, Scope::All, id).await.is_err();
+            let gone = leads::load_lead(&w.app.store, Scope::All, id)
+                .await
+                .is_err();
             assert_eq!(gone, status == 200, "{cell}: only an allowed delete lands");
         }
     }
@@ -301,7 +328,11 @@ async fn lead_area_endpoints(w: &World) {
         assert_eq!(listed, expected, "{actor:?}'s list");
 
         let (status, body) = w
-            .call(actor, "/api/leads/duplicates", "probe[emails][0]=shared-area@example.com")
+            .call(
+                actor,
+                "/api/leads/duplicates",
+                "probe[emails][0]=shared-area@example.com",
+            )
             .await;
         assert_eq!(status, 200, "{actor:?}");
         let found: BTreeSet<i64> = serde_json::from_str::<Vec<serde_json::Value>>(&body)
@@ -331,7 +362,11 @@ async fn lead_area_endpoints(w: &World) {
         let lead = leads::load_lead(&w.app.store, Scope::All, json_id(&body))
             .await
             .unwrap();
-        assert_eq!(lead.owner.map(|o| o.id), w.id(actor), "{actor:?} owns what they create");
+        assert_eq!(
+            lead.owner.map(|o| o.id),
+            w.id(actor),
+            "{actor:?} owns what they create"
+        );
         // Create for rep B: only B themselves, B's manager and admins may.
         let (status, body) = w
             .call(
@@ -341,7 +376,11 @@ async fn lead_area_endpoints(w: &World) {
             )
             .await;
         let allowed = matches!(actor, Actor::RepB | Actor::ManagerOther | Actor::Admin);
-        assert_eq!(status, if allowed { 200 } else { 422 }, "{actor:?} assigns to B: {body}");
+        assert_eq!(
+            status,
+            if allowed { 200 } else { 422 },
+            "{actor:?} assigns to B: {body}"
+        );
         if !allowed {
             assert!(body.contains("owner_id"), "{body}");
         }
@@ -390,7 +429,10 @@ async fn admin_endpoints(w: &World) {
                 ),
             ),
             (ADMIN_ENDPOINTS[4], format!("id={target}&active=true")),
-            (ADMIN_ENDPOINTS[5], format!("id={target}&password=another-password-{n}")),
+            (
+                ADMIN_ENDPOINTS[5],
+                format!("id={target}&password=another-password-{n}"),
+            ),
             (ADMIN_ENDPOINTS[6], String::new()),
             (ADMIN_ENDPOINTS[7], format!("name=Made+{n}")),
             (ADMIN_ENDPOINTS[8], format!("id={team}&name=Renamed+{n}")),
@@ -427,14 +469,17 @@ async fn pages(w: &World) {
                 assert_eq!(status, expected, "{actor:?} → {path}");
                 if status == 303 {
                     let location = headers["location"].to_str().unwrap();
-                    assert!(location.starts_with("/sign-in?next=%2Fleads%2F"), "{location}");
+                    assert!(
+                        location.starts_with("/sign-in?next=%2Fleads%2F"),
+                        "{location}"
+                    );
                 }
             }
         }
         let target = w.target_user;
         let others = [
             ("/".to_string(), 302, 302),
-            ("/sign-in".to_string(), 200, 200),
+            ("/sign-in".to_string(), 303, 303),
             ("/leads".to_string(), 200, 200),
             ("/leads/new".to_string(), 200, 200),
             ("/admin".to_string(), 404, 302),

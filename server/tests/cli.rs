@@ -115,3 +115,130 @@ fn a_missing_postgres_database_is_created_on_first_start() {
         "could not drop {name}"
     );
 }
+
+/// Runs `leadline ARGS` on the data directory `dir`, feeding `stdin`.
+fn run_with_input(dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = leadline()
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn users_are_added_from_the_command_line_with_a_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = run_with_input(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "alice",
+            "--role",
+            "manager",
+            "--team",
+            "North",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    assert!(String::from_utf8_lossy(&add.stdout).contains("Added manager alice"));
+
+    let again = run_with_input(
+        dir.path(),
+        &["user", "add", "ALICE", "--password-stdin"],
+        "another password\n",
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("This username is taken"));
+
+    let short = run_with_input(
+        dir.path(),
+        &["user", "add", "bob", "--password-stdin"],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+
+    let list = run_with_input(dir.path(), &["user", "list"], "");
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("alice") && text.contains("manager") && text.contains("North"),
+        "{text}"
+    );
+    assert!(!text.contains("bob"), "{text}");
+}
+
+#[test]
+fn the_first_run_creates_an_admin_with_a_password_shown_once() {
+    use std::io::{BufRead as _, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let port = 20_000 + std::process::id() % 20_000;
+    let serve = |dir: &std::path::Path| {
+        leadline()
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(dir)
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Reads stdout until the server says it is listening (or exits).
+    let first_lines = |child: &mut std::process::Child| {
+        let mut lines = Vec::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            lines.push(std::mem::take(&mut line));
+            if lines.iter().any(|l| l.contains("└")) || lines.len() > 20 {
+                break;
+            }
+        }
+        lines.concat()
+    };
+    let mut first = serve(dir.path());
+    let text = first_lines(&mut first);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(text.contains("username: admin"), "{text}");
+    let password = text
+        .lines()
+        .find_map(|l| l.split("password: ").nth(1))
+        .map(|p| p.trim_end_matches(['│', ' ']).trim().to_string())
+        .expect("a password line");
+    assert_eq!(password.len(), 20, "{password:?}");
+
+    // The second start does not make (or show) another.
+    let mut second = serve(dir.path());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    second.kill().unwrap();
+    let rest = second.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&rest.stdout).contains("password:"));
+    let list = run_with_input(dir.path(), &["user", "list"], "");
+    let users = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(users.matches("admin").count(), 2, "one admin user: {users}");
+}

@@ -34,8 +34,14 @@ fn post_with(h: &Harness, path: &str, body: &str) -> Request<Body> {
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let router = app().await;
-    assert_eq!(send(&router, get_with(&router, "/healthz")).await, (200, "ok".into()));
-    assert_eq!(send(&router, get_with(&router, "/readyz")).await, (200, "ready".into()));
+    assert_eq!(
+        send(&router, get_with(&router, "/healthz")).await,
+        (200, "ok".into())
+    );
+    assert_eq!(
+        send(&router, get_with(&router, "/readyz")).await,
+        (200, "ready".into())
+    );
 }
 
 #[tokio::test]
@@ -80,7 +86,9 @@ async fn a_lead_name_cannot_break_out_of_the_page_title() {
     let router = app().await;
     let (status, json) = send(
         &router,
-        post_with(&router, "/api/leads/create",
+        post_with(
+            &router,
+            "/api/leads/create",
             "form[name]=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         ),
     )
@@ -104,7 +112,9 @@ async fn invalid_input_is_422_with_field_errors_and_nothing_is_stored() {
     let router = app().await;
     let (status, json) = send(
         &router,
-        post_with(&router, "/api/leads/create",
+        post_with(
+            &router,
+            "/api/leads/create",
             "form[name]=&form[number_of_employees]=-1",
         ),
     )
@@ -126,12 +136,25 @@ async fn invalid_input_is_422_with_field_errors_and_nothing_is_stored() {
 async fn unknown_leads_are_404_on_pages_and_server_functions() {
     let router = app().await;
     assert_eq!(send(&router, get_with(&router, "/leads/77")).await.0, 404);
-    assert_eq!(send(&router, get_with(&router, "/leads/77/edit")).await.0, 404);
-    assert_eq!(send(&router, get_with(&router, "/leads/abc")).await.0, 404);
-    assert_eq!(send(&router, get_with(&router, "/no/such/page")).await.0, 404);
-    assert_eq!(send(&router, post_with(&router, "/api/leads/get", "id=77")).await.0, 404);
     assert_eq!(
-        send(&router, post_with(&router, "/api/leads/delete", "id=77")).await.0,
+        send(&router, get_with(&router, "/leads/77/edit")).await.0,
+        404
+    );
+    assert_eq!(send(&router, get_with(&router, "/leads/abc")).await.0, 404);
+    assert_eq!(
+        send(&router, get_with(&router, "/no/such/page")).await.0,
+        404
+    );
+    assert_eq!(
+        send(&router, post_with(&router, "/api/leads/get", "id=77"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        send(&router, post_with(&router, "/api/leads/delete", "id=77"))
+            .await
+            .0,
         404
     );
     let (status, _) = send(
@@ -145,7 +168,11 @@ async fn unknown_leads_are_404_on_pages_and_server_functions() {
 #[tokio::test]
 async fn malformed_arguments_are_rejected_not_crashed_on() {
     let router = app().await;
-    let (status, _) = send(&router, post_with(&router, "/api/leads/get", "id=not-a-number")).await;
+    let (status, _) = send(
+        &router,
+        post_with(&router, "/api/leads/get", "id=not-a-number"),
+    )
+    .await;
     assert_eq!(status, 400);
     let (status, body) = send(
         &router,
@@ -154,7 +181,12 @@ async fn malformed_arguments_are_rejected_not_crashed_on() {
     .await;
     assert_eq!(status, 400, "{body}");
     // A malformed cursor in a page URL just shows the first page.
-    assert_eq!(send(&router, get_with(&router, "/leads?before=garbage")).await.0, 200);
+    assert_eq!(
+        send(&router, get_with(&router, "/leads?before=garbage"))
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]

@@ -92,7 +92,11 @@ pub async fn sign_in(form: SignInForm) -> Result<(), AppError> {
         let since = now - SIGN_IN_WINDOW;
         let checks = [
             (FailureScope::Account, username.as_str(), ACCOUNT_FAILURES),
-            (FailureScope::Address, auth.client.as_str(), ADDRESS_FAILURES),
+            (
+                FailureScope::Address,
+                auth.client.as_str(),
+                ADDRESS_FAILURES,
+            ),
         ];
         for (scope, subject, limit) in checks {
             let (failures, oldest) = store::count_failures(&store, scope, subject, since).await?;
@@ -121,8 +125,7 @@ pub async fn sign_in(form: SignInForm) -> Result<(), AppError> {
         };
         store::clear_failures(&store, FailureScope::Account, &username, since).await?;
         let (token, token_hash) = new_session_token();
-        store::insert_session(&store, &token_hash, account.id, now, now + SESSION_SECONDS)
-            .await?;
+        store::insert_session(&store, &token_hash, account.id, now, now + SESSION_SECONDS).await?;
         set_cookie(session_cookie(&token, auth.secure));
         tracing::info!(user_id = account.id, "signed in");
         redirect_plain_form(&safe_next(&form.next));
@@ -225,7 +228,12 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
             ));
         }
         store::set_user_active(&app_store()?, id, active).await?;
-        tracing::info!(user_id = id, active, by = admin.id, "user activation changed");
+        tracing::info!(
+            user_id = id,
+            active,
+            by = admin.id,
+            "user activation changed"
+        );
         redirect_plain_form(&format!("/admin/users/{id}"));
         Ok(())
     })

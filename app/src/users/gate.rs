@@ -194,14 +194,21 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
     let area = area_of(req.uri().path());
     let token = cookie_token(req.headers());
     let hash = token.as_deref().map(token_hash);
-    let (user, leads_enabled) = match store::load_session(&state.store, hash.as_deref(), unix_now())
-        .await
-    {
-        Ok(found) => found,
-        Err(_) if area == Area::Public => (None, true),
-        Err(err) => return json_error(&err),
-    };
+    let (user, leads_enabled) =
+        match store::load_session(&state.store, hash.as_deref(), unix_now()).await {
+            Ok(found) => found,
+            Err(_) if area == Area::Public => (None, true),
+            Err(err) => return json_error(&err),
+        };
     let secure = is_secure(req.headers(), trust_proxy);
+    if user.is_some() && req.uri().path() == "/sign-in" && *req.method() == Method::GET {
+        // Already signed in: straight on to the app.
+        return Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, "/")
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
     if area != Area::Public {
         match &user {
             None if wants_page(&req) => {
@@ -257,9 +264,15 @@ mod tests {
 
     #[test]
     fn a_request_from_a_page_of_this_site_is_same_origin() {
-        let h = headers(&[("host", "crm.example:3000"), ("origin", "http://crm.example:3000")]);
+        let h = headers(&[
+            ("host", "crm.example:3000"),
+            ("origin", "http://crm.example:3000"),
+        ]);
         assert!(same_origin(&h, false));
-        let h = headers(&[("host", "crm.example"), ("referer", "https://crm.example/leads/new")]);
+        let h = headers(&[
+            ("host", "crm.example"),
+            ("referer", "https://crm.example/leads/new"),
+        ]);
         assert!(same_origin(&h, false));
     }
 

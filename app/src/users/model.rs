@@ -84,7 +84,7 @@ impl Username {
     pub fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
         let len = value.chars().count();
-        if len < 2 || len > 64 {
+        if !(2..=64).contains(&len) {
             return Err("A username has 2 to 64 characters".into());
         }
         if !value

@@ -25,6 +25,7 @@ pub const ORIGIN: &str = "http://leadline.test";
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
+    url: String,
     cleanup: Option<(Store, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -46,6 +47,7 @@ impl TestApp {
         Self {
             router: router_for(store.clone()),
             store,
+            url,
             cleanup: None,
             _dir: Some(dir),
         }
@@ -68,12 +70,39 @@ impl TestApp {
             .await
             .unwrap();
         let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let store = Store::connect(&format!("{base}/{name}")).await.unwrap();
+        let url = format!("{base}/{name}");
+        let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         Self {
             router: router_for(store.clone()),
             store,
+            url,
             cleanup: Some((admin, name)),
+            _dir: None,
+        }
+    }
+
+    /// Another handle on the same app (for a test body to own).
+    pub fn clone_handle(&self) -> Self {
+        Self {
+            router: self.router.clone(),
+            store: self.store.clone(),
+            url: self.url.clone(),
+            cleanup: None,
+            _dir: None,
+        }
+    }
+
+    /// A second app instance on the same database, with its own pool: what
+    /// another server behind the same load balancer (or this one after a
+    /// restart) would be.
+    pub async fn second_instance(&self) -> Self {
+        let store = Store::connect(&self.url).await.unwrap();
+        Self {
+            router: router_for(store.clone()),
+            store,
+            url: self.url.clone(),
+            cleanup: None,
             _dir: None,
         }
     }
@@ -190,5 +219,8 @@ pub fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
 /// The `id` field of a JSON answer.
 pub fn json_id(json: &str) -> i64 {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|_| panic!("{json}"));
-    v["id"].as_i64().or_else(|| v.as_i64()).unwrap_or_else(|| panic!("{json}"))
+    v["id"]
+        .as_i64()
+        .or_else(|| v.as_i64())
+        .unwrap_or_else(|| panic!("{json}"))
 }

@@ -131,7 +131,6 @@ pub(crate) fn map_db_error(err: sqlx::Error) -> AppError {
     AppError::from(err)
 }
 
-
 /// Inserts a lead with its children in one transaction; returns its id.
 #[tracing::instrument(skip_all)]
 pub async fn insert_lead(

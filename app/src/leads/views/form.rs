@@ -186,22 +186,38 @@ fn GeneralSection(
         .iter()
         .map(|s| (s.code().to_string(), s.label().to_string()))
         .collect();
-    let mut sources: Vec<(String, String)> = std::iter::once((String::new(), "No source".to_string()))
-        .chain(choices.sources.iter().map(|s| (s.id.to_string(), s.name.clone())))
-        .collect();
-    if let Some(current) = choices.current_source.filter(|c| !choices.sources.iter().any(|s| s.id == c.id)) {
-        sources.push((current.id.to_string(), format!("{} (retired)", current.name)));
+    let mut sources: Vec<(String, String)> =
+        std::iter::once((String::new(), "No source".to_string()))
+            .chain(
+                choices
+                    .sources
+                    .iter()
+                    .map(|s| (s.id.to_string(), s.name.clone())),
+            )
+            .collect();
+    if let Some(current) = choices
+        .current_source
+        .filter(|c| !choices.sources.iter().any(|s| s.id == c.id))
+    {
+        sources.push((
+            current.id.to_string(),
+            format!("{} (retired)", current.name),
+        ));
     }
-    let mut owners: Vec<(String, String)> = std::iter::once(("none".to_string(), "Unassigned".to_string()))
-        .chain(choices.assignees.iter().map(|a| {
-            let label = match &a.team_name {
-                Some(team) => format!("{} · {team}", a.display_name),
-                None => a.display_name.clone(),
-            };
-            (a.id.to_string(), label)
-        }))
-        .collect();
-    if let Some(current) = choices.current_owner.filter(|o| !choices.assignees.iter().any(|a| a.id == o.id)) {
+    let mut owners: Vec<(String, String)> =
+        std::iter::once(("none".to_string(), "Unassigned".to_string()))
+            .chain(choices.assignees.iter().map(|a| {
+                let label = match &a.team_name {
+                    Some(team) => format!("{} · {team}", a.display_name),
+                    None => a.display_name.clone(),
+                };
+                (a.id.to_string(), label)
+            }))
+            .collect();
+    if let Some(current) = choices
+        .current_owner
+        .filter(|o| !choices.assignees.iter().any(|a| a.id == o.id))
+    {
         owners.push((current.id.to_string(), current.name));
     }
     view! {

@@ -53,7 +53,9 @@ pub fn ActionOutcome(
             Some(Err(error)) => {
                 view! { <ErrorNotice error=error.clone() list_fields=true /> }.into_any()
             }
-            Some(Ok(_)) => view! { <div class="notice success" role="status">{done}</div> }.into_any(),
+            Some(Ok(_)) => {
+                view! { <div class="notice success" role="status">{done}</div> }.into_any()
+            }
             None => ().into_any(),
         })
     }

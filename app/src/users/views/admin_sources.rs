@@ -16,7 +16,13 @@ pub fn AdminSourcesPage() -> impl IntoView {
     let rename = ServerAction::<RenameSource>::new();
     let retire = ServerAction::<SetSourceRetired>::new();
     let sources = Resource::new(
-        move || (create.version().get(), rename.version().get(), retire.version().get()),
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                retire.version().get(),
+            )
+        },
         |_| list_all_sources(),
     );
     view! {

@@ -15,7 +15,13 @@ pub fn AdminTeamsPage() -> impl IntoView {
     let rename = ServerAction::<RenameTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let teams = Resource::new(
-        move || (create.version().get(), rename.version().get(), delete.version().get()),
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                delete.version().get(),
+            )
+        },
         |_| list_teams(),
     );
     view! {

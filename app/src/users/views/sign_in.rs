@@ -8,10 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     error::AppError,
-    users::{
-        api::SignIn,
-        model::safe_next,
-    },
+    users::{api::SignIn, model::safe_next},
 };
 
 /// The error of a failed plain (no-JavaScript) sign-in, from the URL.
