@@ -83,7 +83,7 @@ bench: postgres
 
 ## Screenshots of the main pages into docs/ (needs a server on $(ADDR)).
 screenshots: test-tools
-	cd end2end && node scripts/screenshot.mjs http://$(ADDR) ../docs /leads=list /leads/new=new
+	cd end2end && node scripts/screenshot.mjs http://$(ADDR) ../docs /sign-in=sign-in /leads=list /leads/new=new /admin/users=admin-users
 
 fmt:
 	cargo fmt --all

@@ -11,8 +11,8 @@ use crate::{
     components::{provide_session, Header, HomePage, NotFound},
     leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage},
     users::views::{
-        AdminSettingsPage, AdminSourcesPage, AdminTeamsPage, AdminUserPage, AdminUsersPage,
-        SignInPage,
+        AccountPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage, AdminUserPage,
+        AdminUsersPage, SignInPage,
     },
 };
 
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads/new") view=NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=LeadDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id/edit") view=EditLeadPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />

@@ -34,6 +34,7 @@ CREATE TABLE sign_in_failures (
     failed_at  INTEGER NOT NULL
 );
 CREATE INDEX sign_in_failures_idx ON sign_in_failures (scope, subject, failed_at);
+CREATE INDEX sign_in_failures_time_idx ON sign_in_failures (failed_at);
 
 CREATE TABLE settings (
     key    TEXT PRIMARY KEY,

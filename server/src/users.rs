@@ -104,7 +104,7 @@ pub async fn run(store: &Store, command: &UserCommand) -> anyhow::Result<()> {
             };
             let password = read_password(*password_stdin)?;
             let hash = hash_password(password.expose()).await.map_err(explain)?;
-            store::set_password(store, id, &hash)
+            store::set_password(store, id, &hash, None)
                 .await
                 .map_err(explain)?;
             println!("Password of {username} changed; their sessions have ended.");

@@ -187,6 +187,8 @@ const PUBLIC_ENDPOINTS: [&str; 3] = [
     "/api/auth/sign_in",
     "/api/auth/sign_out",
 ];
+/// Endpoints for any signed-in user, about themselves.
+const ACCOUNT_ENDPOINTS: [&str; 1] = ["/api/account/change_password"];
 /// Admin endpoints.
 const ADMIN_ENDPOINTS: [&str; 14] = [
     "/api/admin/users/list",
@@ -206,9 +208,10 @@ const ADMIN_ENDPOINTS: [&str; 14] = [
 ];
 const SETTINGS_ENDPOINTS: [&str; 1] = ["/api/admin/settings/set_leads_enabled"];
 /// Every page route, as the router spells it.
-const PAGES: [&str; 12] = [
+const PAGES: [&str; 13] = [
     "/",
     "/sign-in",
+    "/account",
     "/leads",
     "/leads/new",
     "/leads/{id}",
@@ -230,6 +233,7 @@ async fn every_endpoint_and_page_is_listed() {
         .iter()
         .chain(&LEAD_AREA_ENDPOINTS)
         .chain(&PUBLIC_ENDPOINTS)
+        .chain(&ACCOUNT_ENDPOINTS)
         .chain(&ADMIN_ENDPOINTS)
         .chain(&SETTINGS_ENDPOINTS)
         .map(|p| p.to_string())
@@ -403,6 +407,17 @@ async fn public_endpoints(w: &World) {
         assert_eq!(status, 422, "{actor:?}: a wrong password is a form error");
         let (status, _) = w.call(actor, "/api/auth/sign_out", "").await;
         assert_eq!(status, 200, "{actor:?}");
+        // Changing one's own password needs a session (and the current
+        // password: these test users have none, so it is refused).
+        let (status, body) = w
+            .call(
+                actor,
+                ACCOUNT_ENDPOINTS[0],
+                "current=x&new=a-new-long-password",
+            )
+            .await;
+        let expected = if actor == Actor::Anonymous { 401 } else { 422 };
+        assert_eq!(status, expected, "{actor:?}: {body}");
     }
 }
 
@@ -482,6 +497,7 @@ async fn pages(w: &World) {
             ("/sign-in".to_string(), 303, 303),
             ("/leads".to_string(), 200, 200),
             ("/leads/new".to_string(), 200, 200),
+            ("/account".to_string(), 200, 200),
             ("/admin".to_string(), 404, 302),
             ("/admin/users".to_string(), 404, 200),
             (format!("/admin/users/{target}"), 404, 200),

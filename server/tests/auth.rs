@@ -317,8 +317,10 @@ both!(switching_leads_off_hides_the_area, |app: &TestApp| {
             ))
             .await;
         assert_eq!(status, 200);
-        for cookie in [&admin, &rep] {
-            assert_eq!(app.send(get("/leads", Some(cookie))).await.0, 404);
+        for (cookie, name) in [(&admin, "ivy (test)"), (&rep, "jack (test)")] {
+            let (status, page) = app.send(get("/leads", Some(cookie))).await;
+            assert_eq!(status, 404);
+            assert!(page.contains("Not found") && page.contains(name), "{page}");
             assert_eq!(app.send(get("/leads/new", Some(cookie))).await.0, 404);
             assert_eq!(
                 app.send(call("/api/leads/list", "", Some(cookie))).await.0,
@@ -341,3 +343,43 @@ both!(switching_leads_off_hides_the_area, |app: &TestApp| {
         assert_eq!(app.send(get("/leads", Some(&rep))).await.0, 200);
     }
 });
+
+both!(
+    a_user_changes_their_own_password_and_stays_signed_in,
+    |app: &TestApp| {
+        let app = app.clone_handle();
+        async move {
+            user(&app, "kim", Role::Rep).await;
+            let (_, here, _) = sign_in(&app, "kim", PASSWORD).await;
+            let (_, elsewhere, _) = sign_in(&app, "kim", PASSWORD).await;
+            let (here, elsewhere) = (here.unwrap(), elsewhere.unwrap());
+            let change = |current: &str, new: &str| {
+                call(
+                    "/api/account/change_password",
+                    &format!("current={}&new={new}", current.replace(' ', "+")),
+                    Some(&here),
+                )
+            };
+            let (status, body) = app.send(change("wrong one", "brand-new-password")).await;
+            assert_eq!(status, 422);
+            assert!(body.contains("not your current password"), "{body}");
+            let (status, body) = app.send(change(PASSWORD, "short")).await;
+            assert_eq!(status, 422);
+            assert!(body.contains("at least 10"), "{body}");
+            let (status, body) = app.send(change(PASSWORD, "brand-new-password")).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(
+                app.send(get("/leads", Some(&here))).await.0,
+                200,
+                "this session stays"
+            );
+            assert_eq!(
+                app.send(get("/leads", Some(&elsewhere))).await.0,
+                303,
+                "others end"
+            );
+            assert_eq!(sign_in(&app, "kim", PASSWORD).await.0, 422);
+            assert_eq!(sign_in(&app, "kim", "brand-new-password").await.0, 200);
+        }
+    }
+);

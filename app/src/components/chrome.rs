@@ -77,10 +77,10 @@ fn UserMenu(
     };
     view! {
         <div class="user-menu">
-            <span class="user-name">
+            <a class="user-name" href="/account" title="Your account">
                 <strong>{user.display_name.clone()}</strong>
                 <small>{role}</small>
-            </span>
+            </a>
             <ActionForm action=sign_out>
                 <button type="submit" class="button ghost on-dark">"Sign out"</button>
             </ActionForm>

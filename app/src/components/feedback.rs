@@ -63,6 +63,8 @@ pub fn field_label(key: &str) -> String {
         "source_id" => "Source".to_string(),
         "owner_id" => "Owner".to_string(),
         "team_id" => "Team".to_string(),
+        "current" => "Current password".to_string(),
+        "new" => "New password".to_string(),
         "company_name" => "Company".to_string(),
         "notes" => "Additional comments".to_string(),
         "number_of_employees" => "Number of employees".to_string(),

@@ -150,6 +150,55 @@ pub async fn sign_out() -> Result<(), AppError> {
     .await
 }
 
+/// Changes the signed-in user's own password, after checking the current
+/// one (failures count towards the sign-in limit). Their other sessions
+/// end; this one stays.
+#[server(endpoint = "account/change_password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    use ssr::*;
+    run(async move {
+        use crate::users::{
+            auth::{current_user, hash_password, unix_now, verify_password},
+            model::Password,
+            store::FailureScope,
+        };
+        let user = current_user()?;
+        let auth = request_auth()?;
+        let store = app_store()?;
+        let subject = user.username.to_lowercase();
+        let now = unix_now();
+        let (failures, _) = store::count_failures(
+            &store,
+            FailureScope::Account,
+            &subject,
+            now - SIGN_IN_WINDOW,
+        )
+        .await?;
+        if failures >= ACCOUNT_FAILURES {
+            return Err(AppError::TooManyRequests(
+                "Too many wrong passwords. Try again in 15 minutes.".into(),
+            ));
+        }
+        let new = field("new", Password::parse(&new))?;
+        let hash = store::load_credentials(&store, &user.username)
+            .await?
+            .and_then(|c| c.password_hash);
+        if !verify_password(hash, &current).await? {
+            store::record_failure(&store, FailureScope::Account, &subject, now).await?;
+            return Err(AppError::field(
+                "current",
+                "This is not your current password",
+            ));
+        }
+        let hash = hash_password(new.expose()).await?;
+        store::set_password(&store, user.id, &hash, auth.token_hash.as_deref()).await?;
+        tracing::info!(user_id = user.id, "password changed by its owner");
+        redirect_plain_form("/account");
+        Ok(())
+    })
+    .await
+}
+
 /// Every user, for the admin.
 #[server(endpoint = "admin/users/list")]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
@@ -248,7 +297,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
         let admin = current_admin()?;
         let password = field("password", crate::users::model::Password::parse(&password))?;
         let hash = crate::users::auth::hash_password(password.expose()).await?;
-        store::set_password(&app_store()?, id, &hash).await?;
+        store::set_password(&app_store()?, id, &hash, None).await?;
         tracing::info!(user_id = id, by = admin.id, "password reset");
         redirect_plain_form(&format!("/admin/users/{id}"));
         Ok(())

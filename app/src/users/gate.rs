@@ -209,21 +209,14 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
             .body(Body::empty())
             .unwrap_or_default();
     }
-    if area != Area::Public {
-        match &user {
-            None if wants_page(&req) => {
-                return to_sign_in(&req, token.is_some().then_some(secure));
-            }
-            None => return json_error(&AppError::Unauthenticated),
-            Some(u) if area == Area::Admin && !u.is_admin() => {
-                return not_found(req, next).await;
-            }
-            Some(_) if area == Area::Leads && !leads_enabled => {
-                return not_found(req, next).await;
-            }
-            Some(_) => {}
+    let hidden = match &user {
+        _ if area == Area::Public => false,
+        None if wants_page(&req) => return to_sign_in(&req, token.is_some().then_some(secure)),
+        None => return json_error(&AppError::Unauthenticated),
+        Some(u) => {
+            (area == Area::Admin && !u.is_admin()) || (area == Area::Leads && !leads_enabled)
         }
-    }
+    };
     let auth = RequestAuth {
         user,
         leads_enabled,
@@ -231,7 +224,11 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         secure,
         token_hash: hash,
     };
+    // The 404 page is drawn by the app, which needs to know who is asking.
     req.extensions_mut().insert(auth);
+    if hidden {
+        return not_found(req, next).await;
+    }
     next.run(req).await
 }
 

@@ -168,10 +168,16 @@ pub async fn set_user_active(store: &Store, id: i64, active: bool) -> Result<(),
     dispatch!(store, set_user_active(id, active))
 }
 
-/// Sets a user's password hash and ends their sessions.
-#[tracing::instrument(skip(store, password_hash))]
-pub async fn set_password(store: &Store, id: i64, password_hash: &str) -> Result<(), AppError> {
-    dispatch!(store, set_password(id, password_hash))
+/// Sets a user's password hash and ends their sessions (all but
+/// `keep_session`, the hash of the session making the change, if any).
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn set_password(
+    store: &Store,
+    id: i64,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> Result<(), AppError> {
+    dispatch!(store, set_password(id, password_hash, keep_session))
 }
 
 /// The user id behind a username (any case).

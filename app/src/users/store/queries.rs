@@ -107,8 +107,13 @@ pub async fn load_credentials(pool: &Pool, username: &str) -> Result<Option<Cred
     .transpose()
 }
 
-/// See `super::record_failure`.
+/// See `super::record_failure`. Failures older than a day are swept on
+/// the way, so the table stays small whatever an attacker tries.
 pub async fn record_failure(pool: &Pool, scope: &str, subject: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE failed_at <= $1")
+        .bind(now - 24 * 3600)
+        .execute(pool)
+        .await?;
     sqlx::query("INSERT INTO sign_in_failures (scope, subject, failed_at) VALUES ($1, $2, $3)")
         .bind(scope)
         .bind(subject)
@@ -275,7 +280,12 @@ pub async fn set_user_active(pool: &Pool, id: i64, active: bool) -> Result<(), A
 }
 
 /// See `super::set_password`.
-pub async fn set_password(pool: &Pool, id: i64, password_hash: &str) -> Result<(), AppError> {
+pub async fn set_password(
+    pool: &Pool,
+    id: i64,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> Result<(), AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
@@ -285,8 +295,9 @@ pub async fn set_password(pool: &Pool, id: i64, password_hash: &str) -> Result<(
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(id)
+        .bind(keep_session.unwrap_or(""))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

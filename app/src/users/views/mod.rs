@@ -1,5 +1,6 @@
 //! Pages for signing in and for the admin area.
 
+mod account;
 mod admin_nav;
 mod admin_settings;
 mod admin_sources;
@@ -8,6 +9,7 @@ mod admin_user;
 mod admin_users;
 mod sign_in;
 
+pub use account::AccountPage;
 pub use admin_settings::AdminSettingsPage;
 pub use admin_sources::AdminSourcesPage;
 pub use admin_teams::AdminTeamsPage;
