@@ -188,3 +188,25 @@ test("a retired source is not offered for new leads but stays on old ones", asyn
   await openLive(page, `${leadUrl}/edit`);
   await expect(page.getByLabel("Source").locator("option:checked")).toHaveText(`${source} (retired)`);
 });
+
+test("a user changes their own password on the account page", async ({ browser }) => {
+  const { context, page } = await signIn(browser, "rep-b");
+  await expect(page).toHaveURL(/\/leads$/);
+  await page.getByRole("link", { name: /Bob Rep/ }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole("heading", { name: "Bob Rep" })).toBeVisible();
+  await page.getByLabel("Current password").fill("not it");
+  await page.getByLabel("New password").fill("bobs-new-password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toContainText("Current password: This is not your current password");
+  await page.getByLabel("Current password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toContainText("Password changed");
+  // And back, so other tests can sign in as Bob.
+  await page.getByLabel("Current password").fill("bobs-new-password");
+  await page.getByLabel("New password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("status")).toContainText("Password changed");
+  await context.close();
+});
