@@ -266,6 +266,67 @@ both!(
 );
 
 both!(
+    a_retired_source_stays_on_old_leads_but_is_refused_for_new_ones,
+    |store: &Store| {
+        let store = store.clone();
+        async move {
+            let source = store::insert_source(&store, "Trade fair").await.unwrap();
+            let mut form = full_form("Fair lead");
+            form.source_id = source.to_string();
+            let id = store::insert_lead(&store, None, &valid(&form))
+                .await
+                .unwrap();
+            store::set_source_retired(&store, source, true)
+                .await
+                .unwrap();
+            assert!(store::list_sources(&store)
+                .await
+                .unwrap()
+                .iter()
+                .all(|s| s.id != source));
+            // The old lead keeps it, also through an edit.
+            form.name = "Fair lead, edited".into();
+            store::update_lead(&store, Scope::All, id, 1, &valid(&form), None)
+                .await
+                .unwrap();
+            let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
+            assert_eq!(lead.source.map(|s| s.name).as_deref(), Some("Trade fair"));
+            // Nothing new gets it: not a new lead, not an old lead switching to it.
+            let err = store::insert_lead(&store, None, &valid(&form))
+                .await
+                .unwrap_err();
+            assert!(err.field_errors()[0].message.contains("retired"), "{err:?}");
+            let mut other = full_form("Other lead");
+            other.source_id = "2".into();
+            let other_id = store::insert_lead(&store, None, &valid(&other))
+                .await
+                .unwrap();
+            other.source_id = source.to_string();
+            let err = store::update_lead(&store, Scope::All, other_id, 1, &valid(&other), None)
+                .await
+                .unwrap_err();
+            assert_eq!(err.field_errors()[0].field, "source_id");
+            // Renamed, every lead shows the new name.
+            store::rename_source(&store, source, "Trade fair 2026")
+                .await
+                .unwrap();
+            let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
+            assert_eq!(
+                lead.source.map(|s| s.name).as_deref(),
+                Some("Trade fair 2026")
+            );
+            let err = store::rename_source(&store, source, "website")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.field_errors()[0].message,
+                "There is already a source with this name"
+            );
+        }
+    }
+);
+
+both!(
     database_constraints_map_to_field_errors_and_roll_back,
     |store: &Store| {
         let store = store.clone();

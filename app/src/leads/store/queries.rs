@@ -73,15 +73,27 @@ pub async fn lead_owner(pool: &Pool, scope: Scope, id: i64) -> Result<Option<i64
     visible_owner(&mut conn, scope, id).await
 }
 
-/// Fails with a field error when the chosen source does not exist.
-async fn check_source(conn: &mut Conn, source_id: Option<i64>) -> Result<(), AppError> {
+/// Fails with a field error when the chosen source does not exist, or is
+/// retired and not already the lead's source (`current`): old leads keep a
+/// retired source, nothing new gets it.
+async fn check_source(
+    conn: &mut Conn,
+    source_id: Option<i64>,
+    current: Option<i64>,
+) -> Result<(), AppError> {
     let Some(id) = source_id else { return Ok(()) };
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM lead_sources WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match found {
-        Some(_) => Ok(()),
+    let retired: Option<bool> =
+        sqlx::query_scalar("SELECT retired FROM lead_sources WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match retired {
+        Some(false) => Ok(()),
+        Some(true) if current == Some(id) => Ok(()),
+        Some(true) => Err(AppError::field(
+            "source_id",
+            "This lead source is retired: choose another",
+        )),
         None => Err(AppError::field("source_id", "This lead source does not exist")),
     }
 }
@@ -199,7 +211,7 @@ async fn insert_lead_on(
 /// Inserts a lead with its children in one transaction; returns its id.
 pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
-    check_source(&mut tx, lead.source_id).await?;
+    check_source(&mut tx, lead.source_id, None).await?;
     let id = insert_lead_on(&mut tx, owner_id, lead, super::now()).await?;
     tx.commit().await?;
     Ok(id)
@@ -216,7 +228,7 @@ pub async fn insert_leads(
     let sources: std::collections::BTreeSet<i64> =
         leads.iter().filter_map(|(l, _, _)| l.source_id).collect();
     for source in sources {
-        check_source(&mut tx, Some(source)).await?;
+        check_source(&mut tx, Some(source), None).await?;
     }
     let mut ids = Vec::with_capacity(leads.len());
     for (lead, created_at, owner_id) in leads {
@@ -238,7 +250,11 @@ pub async fn update_lead(
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     visible_owner(&mut tx, scope, id).await?;
-    check_source(&mut tx, lead.source_id).await?;
+    let current_source: Option<i64> = sqlx::query_scalar("SELECT source_id FROM leads WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    check_source(&mut tx, lead.source_id, current_source).await?;
     let updated = sqlx::query(
         "UPDATE leads SET name = $1, status = $2, name_prefix = $3, first_name = $4, \
          middle_name = $5, last_name = $6, name_suffix = $7, job_title = $8, company_name = $9, \
