@@ -7,9 +7,12 @@
 // Leptos view types nest deeply; the default limit (128) is too low for them.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod components;
+pub mod contacts;
 pub mod error;
 pub mod leads;
+pub mod opportunities;
 mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;

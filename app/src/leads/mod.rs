@@ -5,6 +5,7 @@ pub mod api;
 pub mod demo;
 pub mod fields;
 pub mod model;
+pub mod qualify;
 pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod store;

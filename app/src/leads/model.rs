@@ -429,6 +429,26 @@ impl ValidLead {
     }
 }
 
+/// Parses the emails, phones and addresses of a person (a lead or a
+/// contact) with the lead's rules: valid values, no duplicates, exactly one
+/// primary of each. Field keys are `emails.N.email` and so on.
+pub fn parse_channels(
+    emails: &[EmailInput],
+    phones: &[PhoneInput],
+    addresses: &[AddressInput],
+) -> (
+    Vec<ValidEmail>,
+    Vec<ValidPhone>,
+    Vec<ValidAddress>,
+    Vec<FieldError>,
+) {
+    let mut e = Errors::default();
+    let emails = parse_emails(emails, &mut e);
+    let phones = parse_phones(phones, &mut e);
+    let addresses = parse_addresses(addresses, &mut e);
+    (emails, phones, addresses, e.0)
+}
+
 fn parse_emails(rows: &[EmailInput], e: &mut Errors) -> Vec<ValidEmail> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -546,6 +566,21 @@ pub struct OwnerRef {
     pub name: String,
 }
 
+/// One change in a lead's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (their name at the time of reading).
+    pub user: Option<String>,
+    /// Which field (`status`, `opportunity`, `disqualify_reason` …).
+    pub field: String,
+    /// The value before.
+    pub old_value: Option<String>,
+    /// The value after.
+    pub new_value: Option<String>,
+}
+
 /// A stored email of a lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadEmail {
@@ -660,9 +695,26 @@ pub struct Lead {
     pub created_at: DateTime<Utc>,
     /// Last updated (UTC).
     pub updated_at: DateTime<Utc>,
+    /// The account it was qualified into.
+    pub account: Option<crate::opportunities::model::Ref>,
+    /// Its contact.
+    pub contact: Option<crate::opportunities::model::Ref>,
+    /// The opportunity it became.
+    pub opportunity: Option<crate::opportunities::model::Ref>,
 }
 
 impl Lead {
+    /// Whether the Qualify action applies: no opportunity yet, and not
+    /// disqualified.
+    pub fn can_qualify(&self) -> bool {
+        self.opportunity.is_none() && self.status != LeadStatus::Canceled
+    }
+
+    /// Whether the Reactivate action applies (qualified or disqualified).
+    pub fn can_reactivate(&self) -> bool {
+        self.status != LeadStatus::New
+    }
+
     /// The person's full name from its parts, if any part is set.
     pub fn person_name(&self) -> Option<String> {
         let parts: Vec<&str> = [
@@ -1124,6 +1176,9 @@ mod tests {
             tags: vec!["a".into(), "b".into()],
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            account: None,
+            contact: None,
+            opportunity: None,
         };
         let parsed = ValidLead::try_from(lead.to_form()).unwrap();
         assert_eq!(parsed.status, LeadStatus::Qualified);

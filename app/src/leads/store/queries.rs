@@ -31,27 +31,9 @@ fn status_of(code: &str) -> Result<LeadStatus, AppError> {
     })
 }
 
-/// Adds the condition "lead `l` is visible within `scope`" to a query: the
-/// authorization rule, in SQL, so a list can never return what the user
-/// may not see.
+/// "Lead `l` is visible within `scope`" (see `users::store::push_scope`).
 fn push_scope(q: &mut sqlx::QueryBuilder<'_, Db>, scope: Scope) {
-    match scope {
-        Scope::All => {
-            q.push("1 = 1");
-        }
-        Scope::Own { user_id } => {
-            q.push("(l.owner_id IS NULL OR l.owner_id = ")
-                .push_bind(user_id)
-                .push(")");
-        }
-        Scope::Team { user_id, team_id } => {
-            q.push("(l.owner_id IS NULL OR l.owner_id = ")
-                .push_bind(user_id)
-                .push(" OR l.owner_id IN (SELECT tu.id FROM users tu WHERE tu.team_id = ")
-                .push_bind(team_id)
-                .push("))");
-        }
-    }
+    crate::users::store::push_scope(q, "l", scope);
 }
 
 /// The owner of lead `id` if `scope` may see it; `NotFound` otherwise
@@ -321,6 +303,23 @@ pub async fn delete_lead(pool: &Pool, scope: Scope, id: i64) -> Result<(), AppEr
     Ok(())
 }
 
+/// An optional link to another record, from an id and a name column.
+fn link(
+    row: &DbRow,
+    id: &str,
+    name: &str,
+) -> Result<Option<crate::opportunities::model::Ref>, AppError> {
+    Ok(match row.try_get::<Option<i64>, _>(id)? {
+        Some(id) => Some(crate::opportunities::model::Ref {
+            id,
+            name: row
+                .try_get::<Option<String>, _>(name)?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    })
+}
+
 fn lead_from_row(row: &DbRow) -> Result<Lead, AppError> {
     let source = match row.try_get::<Option<i64>, _>("source_id")? {
         Some(id) => Some(LeadSource {
@@ -362,6 +361,9 @@ fn lead_from_row(row: &DbRow) -> Result<Lead, AppError> {
         tags: Vec::new(),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        account: link(row, "account_id", "account_name")?,
+        contact: link(row, "contact_id", "contact_name")?,
+        opportunity: link(row, "opportunity_id", "opportunity_name")?,
     })
 }
 
@@ -374,8 +376,13 @@ pub async fn load_lead(pool: &Pool, scope: Scope, id: i64) -> Result<Lead, AppEr
          s.name AS source_name, l.owner_id, u.display_name AS owner_name, l.notes, \
          l.name_prefix, l.first_name, l.middle_name, l.last_name, l.name_suffix, l.job_title, \
          l.twitter, l.linkedin, l.website, l.number_of_employees, l.industry, l.created_at, \
-         l.updated_at \
+         l.updated_at, l.account_id, a.name AS account_name, l.contact_id, \
+         trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS contact_name, \
+         o.id AS opportunity_id, o.name AS opportunity_name \
          FROM leads l \
+         LEFT JOIN accounts a ON a.id = l.account_id \
+         LEFT JOIN contacts c ON c.id = l.contact_id \
+         LEFT JOIN opportunities o ON o.lead_id = l.id \
          LEFT JOIN lead_sources s ON s.id = l.source_id \
          LEFT JOIN users u ON u.id = l.owner_id \
          WHERE l.id = ",

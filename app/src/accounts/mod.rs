@@ -1,0 +1,3 @@
+//! Accounts: the companies opportunities belong to.
+
+pub mod model;

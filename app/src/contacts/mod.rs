@@ -1,0 +1,3 @@
+//! Contacts: people at accounts.
+
+pub mod model;
