@@ -8,11 +8,14 @@ use leptos_router::{
 };
 
 use crate::{
+    accounts::views::{AccountListPage, AccountPage},
     components::{provide_session, Header, HomePage, NotFound},
-    leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage},
+    contacts::views::{ContactListPage, ContactPage, EditContactPage},
+    leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage, QualifyPage},
+    opportunities::views::{EditOpportunityPage, OpportunityListPage, OpportunityPage},
     users::views::{
-        AccountPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage, AdminUserPage,
-        AdminUsersPage, SignInPage,
+        AccountPage as UserAccountPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage,
+        AdminUserPage, AdminUsersPage, SignInPage,
     },
 };
 
@@ -72,7 +75,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads/new") view=NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=LeadDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id/edit") view=EditLeadPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/:id/qualify") view=QualifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=AccountListPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts") view=ContactListPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts/:id") view=ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts/:id/edit") view=EditContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/opportunities") view=OpportunityListPage ssr=SsrMode::Async />
+                    <Route path=path!("/opportunities/:id") view=OpportunityPage ssr=SsrMode::Async />
+                    <Route path=path!("/opportunities/:id/edit") view=EditOpportunityPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=UserAccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />

@@ -248,7 +248,7 @@ both!(
             for e in &mut contact.emails {
                 e.primary = true;
             }
-            plan.contact = app::leads::qualify::ContactPlan::New(contact);
+            plan.contact = app::leads::qualify::ContactPlan::New(Box::new(contact));
             let err = crm::qualify_lead(&store, Scope::All, USER, &plan)
                 .await
                 .unwrap_err();

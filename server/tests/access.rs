@@ -173,6 +173,29 @@ impl World {
 
 /// The lead endpoints that take a lead id, with the request body for it.
 const LEAD_ENDPOINTS: [&str; 3] = ["/api/leads/get", "/api/leads/update", "/api/leads/delete"];
+/// Lead endpoints about one lead's status and conversion.
+const LEAD_STATUS_ENDPOINTS: [&str; 5] = [
+    "/api/leads/qualify_start",
+    "/api/leads/qualify",
+    "/api/leads/disqualify",
+    "/api/leads/reactivate",
+    "/api/leads/history",
+];
+/// Endpoints about one account, contact or opportunity.
+const RECORD_ENDPOINTS: [&str; 6] = [
+    "/api/accounts/get",
+    "/api/accounts/rename",
+    "/api/contacts/get",
+    "/api/contacts/update",
+    "/api/opportunities/get",
+    "/api/opportunities/update",
+];
+/// Lists of accounts, contacts and opportunities.
+const RECORD_LISTS: [&str; 3] = [
+    "/api/accounts/list",
+    "/api/contacts/list",
+    "/api/opportunities/list",
+];
 /// Lead endpoints about no particular lead.
 const LEAD_AREA_ENDPOINTS: [&str; 5] = [
     "/api/leads/list",
@@ -208,10 +231,19 @@ const ADMIN_ENDPOINTS: [&str; 14] = [
 ];
 const SETTINGS_ENDPOINTS: [&str; 1] = ["/api/admin/settings/set_leads_enabled"];
 /// Every page route, as the router spells it.
-const PAGES: [&str; 13] = [
+const PAGES: [&str; 22] = [
     "/",
     "/sign-in",
     "/account",
+    "/leads/{id}/qualify",
+    "/accounts",
+    "/accounts/{id}",
+    "/contacts",
+    "/contacts/{id}",
+    "/contacts/{id}/edit",
+    "/opportunities",
+    "/opportunities/{id}",
+    "/opportunities/{id}/edit",
     "/leads",
     "/leads/new",
     "/leads/{id}",
@@ -231,6 +263,9 @@ async fn every_endpoint_and_page_is_listed() {
         .collect();
     let listed: BTreeSet<String> = LEAD_ENDPOINTS
         .iter()
+        .chain(&LEAD_STATUS_ENDPOINTS)
+        .chain(&RECORD_ENDPOINTS)
+        .chain(&RECORD_LISTS)
         .chain(&LEAD_AREA_ENDPOINTS)
         .chain(&PUBLIC_ENDPOINTS)
         .chain(&ACCOUNT_ENDPOINTS)
@@ -257,6 +292,7 @@ async fn every_endpoint_and_page_is_listed() {
 async fn matrix(app: TestApp) {
     let w = World::new(app).await;
     lead_endpoints(&w).await;
+    conversion_and_records(&w).await;
     lead_area_endpoints(&w).await;
     public_endpoints(&w).await;
     admin_endpoints(&w).await;
@@ -474,7 +510,11 @@ async fn pages(w: &World) {
     let ids = w.leads("pages").await;
     for actor in ACTORS {
         for (target, id) in ids {
-            for path in [format!("/leads/{id}"), format!("/leads/{id}/edit")] {
+            for path in [
+                format!("/leads/{id}"),
+                format!("/leads/{id}/edit"),
+                format!("/leads/{id}/qualify"),
+            ] {
                 let (status, headers) = w.page(actor, &path).await;
                 let expected = match actor {
                     Actor::Anonymous => 303,
@@ -498,6 +538,9 @@ async fn pages(w: &World) {
             ("/leads".to_string(), 200, 200),
             ("/leads/new".to_string(), 200, 200),
             ("/account".to_string(), 200, 200),
+            ("/accounts".to_string(), 200, 200),
+            ("/contacts".to_string(), 200, 200),
+            ("/opportunities".to_string(), 200, 200),
             ("/admin".to_string(), 404, 302),
             ("/admin/users".to_string(), 404, 200),
             (format!("/admin/users/{target}"), 404, 200),
@@ -527,4 +570,195 @@ async fn access_matrix_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_matrix_on_postgres() {
     matrix(TestApp::postgres().await).await;
+}
+
+/// A qualify request (JSON) for lead `id` at `version`.
+fn qualify_body(id: i64, version: i64, tag: &str) -> String {
+    serde_json::json!({
+        "request": {
+            "lead_id": id,
+            "lead_version": version,
+            "account": { "kind": "new", "name": format!("Account {tag}") },
+            "contact": { "kind": "new", "form": { "last_name": format!("Contact {tag}") } },
+            "opportunity": { "name": format!("Deal {tag}") }
+        }
+    })
+    .to_string()
+}
+
+/// Status actions and the conversion on each kind of lead, then the
+/// account, contact and opportunity it made, for each kind of person.
+async fn conversion_and_records(w: &World) {
+    for actor in ACTORS {
+        for (n, target) in TARGETS.into_iter().enumerate() {
+            let cell = format!("{actor:?} on {target:?}");
+            let expect = |status: u16, what: &str| match actor {
+                Actor::Anonymous => assert_eq!(status, 401, "{cell}: {what}"),
+                _ if may_see(actor, target) => assert_eq!(status, 200, "{cell}: {what}"),
+                _ => assert_eq!(status, 404, "{cell}: {what} must not reveal the lead"),
+            };
+            let tag = format!("{actor:?}{n}");
+            let id = w.leads(&tag).await[n].1;
+            let one = format!("id={id}");
+            expect(
+                w.call(actor, LEAD_STATUS_ENDPOINTS[0], &one).await.0,
+                "qualify_start",
+            );
+            expect(
+                w.call(actor, LEAD_STATUS_ENDPOINTS[4], &one).await.0,
+                "history",
+            );
+            let reason = format!("id={id}&reason=No+budget");
+            expect(
+                w.call(actor, LEAD_STATUS_ENDPOINTS[2], &reason).await.0,
+                "disqualify",
+            );
+            expect(
+                w.call(actor, LEAD_STATUS_ENDPOINTS[3], &one).await.0,
+                "reactivate",
+            );
+            let version = w.version(id).await;
+            let cookie = w.cookie(actor).await;
+            let (status, body) = w
+                .app
+                .send(support::call_json(
+                    LEAD_STATUS_ENDPOINTS[1],
+                    &qualify_body(id, version, &tag),
+                    cookie.as_deref(),
+                ))
+                .await;
+            expect(status, &format!("qualify: {body}"));
+        }
+    }
+    // The records each target lead became, qualified by the admin, and
+    // owned like their lead (the unassigned lead's made unassigned).
+    let admin = w.id(Actor::Admin).unwrap();
+    let mut made = Vec::new();
+    for (n, (target, id)) in w.leads("records").await.into_iter().enumerate() {
+        let version = w.version(id).await;
+        let cookie = w.app.session(admin).await;
+        let (status, body) = w
+            .app
+            .send(support::call_json(
+                LEAD_STATUS_ENDPOINTS[1],
+                &qualify_body(id, version, &format!("records{n}")),
+                Some(&cookie),
+            ))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let o = serde_json::from_str::<serde_json::Value>(&body).unwrap()["opportunity_id"]
+            .as_i64()
+            .unwrap();
+        let opp = app::opportunities::store::load_opportunity(&w.app.store, Scope::All, o)
+            .await
+            .unwrap();
+        let (account, contact) = (opp.account.id, opp.contact.unwrap().id);
+        if target == Target::Unassigned {
+            for (table, id) in [
+                ("accounts", account),
+                ("contacts", contact),
+                ("opportunities", o),
+            ] {
+                let sql = format!("UPDATE {table} SET owner_id = NULL WHERE id = {id}");
+                support::execute(&w.app.store, &sql).await;
+            }
+        }
+        made.push((target, account, contact, o, version));
+    }
+    for actor in ACTORS {
+        for (target, account, contact, o, _) in &made {
+            let cell = format!("{actor:?} on {target:?}");
+            let expected = match actor {
+                Actor::Anonymous => 401,
+                _ if may_see(actor, *target) => 200,
+                _ => 404,
+            };
+            let reads = [
+                (RECORD_ENDPOINTS[0], format!("id={account}")),
+                (RECORD_ENDPOINTS[2], format!("id={contact}")),
+                (RECORD_ENDPOINTS[4], format!("id={o}")),
+            ];
+            for (path, body) in reads {
+                assert_eq!(
+                    w.call(actor, path, &body).await.0,
+                    expected,
+                    "{cell}: {path}"
+                );
+            }
+            let version = |table: &'static str, id: i64| async move {
+                support::scalar(
+                    &w.app.store,
+                    &format!("SELECT version FROM {table} WHERE id = {id}"),
+                )
+                .await
+            };
+            let writes = [
+                (
+                    RECORD_ENDPOINTS[1],
+                    format!(
+                        "id={account}&version={}&name=Renamed+{account}+{actor:?}",
+                        version("accounts", *account).await
+                    ),
+                ),
+                (
+                    RECORD_ENDPOINTS[3],
+                    format!(
+                        "id={contact}&version={}&form[last_name]=Renamed",
+                        version("contacts", *contact).await
+                    ),
+                ),
+                (
+                    RECORD_ENDPOINTS[5],
+                    format!(
+                        "id={o}&version={}&form[name]=Renamed",
+                        version("opportunities", *o).await
+                    ),
+                ),
+            ];
+            for (path, body) in writes {
+                let (status, answer) = w.call(actor, path, &body).await;
+                assert_eq!(status, expected, "{cell}: {path}: {answer}");
+            }
+            for path in [
+                format!("/accounts/{account}"),
+                format!("/contacts/{contact}"),
+                format!("/contacts/{contact}/edit"),
+                format!("/opportunities/{o}"),
+                format!("/opportunities/{o}/edit"),
+            ] {
+                let page = if actor == Actor::Anonymous {
+                    303
+                } else {
+                    expected
+                };
+                assert_eq!(w.page(actor, &path).await.0, page, "{cell}: {path}");
+            }
+        }
+        // Lists hold exactly what the actor may see.
+        for (path, pick) in [
+            (RECORD_LISTS[0], 1usize),
+            (RECORD_LISTS[1], 2),
+            (RECORD_LISTS[2], 3),
+        ] {
+            let (status, body) = w.call(actor, path, "").await;
+            if actor == Actor::Anonymous {
+                assert_eq!(status, 401);
+                continue;
+            }
+            assert_eq!(status, 200, "{actor:?} {path}");
+            let listed: BTreeSet<i64> = serde_json::from_str::<Vec<serde_json::Value>>(&body)
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect();
+            for (target, account, contact, o, _) in &made {
+                let id = [0, *account, *contact, *o][pick];
+                assert_eq!(
+                    listed.contains(&id),
+                    may_see(actor, *target),
+                    "{actor:?} {path} lists {target:?}'s record?"
+                );
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
 //! Accounts: the companies opportunities belong to.
 
 pub mod model;
+pub mod views;

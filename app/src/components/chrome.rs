@@ -46,7 +46,12 @@ pub fn Header() -> impl IntoView {
                     let signed_in = user.is_some();
                     view! {
                         <nav aria-label="Main">
-                            {(signed_in && leads).then(|| view! { <A href="/leads" exact=true>"Leads"</A> })}
+                            {(signed_in && leads).then(|| view! {
+                                <A href="/leads">"Leads"</A>
+                                <A href="/opportunities">"Opportunities"</A>
+                                <A href="/accounts">"Accounts"</A>
+                                <A href="/contacts">"Contacts"</A>
+                            })}
                             {admin.then(|| view! { <A href="/admin">"Admin"</A> })}
                         </nav>
                         {(signed_in && leads).then(|| view! { <a class="button primary" href="/leads/new">"Create lead"</a> })}

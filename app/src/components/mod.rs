@@ -2,6 +2,8 @@
 
 mod chrome;
 mod feedback;
+mod search;
 
 pub use chrome::{provide_session, use_session, Header, HomePage, NotFound};
 pub use feedback::{ErrorNotice, StatusBadge};
+pub use search::{use_search_text, SearchBox};

@@ -1,3 +1,4 @@
 //! Contacts: people at accounts.
 
 pub mod model;
+pub mod views;

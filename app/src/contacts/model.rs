@@ -40,21 +40,42 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
+    /// The contact's fields inside a lead form, so the lead form's inputs
+    /// (with their live validation) can edit them.
+    pub fn to_lead_form(&self) -> crate::leads::model::LeadForm {
+        crate::leads::model::LeadForm {
+            name_prefix: self.name_prefix.clone(),
+            first_name: self.first_name.clone(),
+            middle_name: self.middle_name.clone(),
+            last_name: self.last_name.clone(),
+            name_suffix: self.name_suffix.clone(),
+            job_title: self.job_title.clone(),
+            emails: self.emails.clone(),
+            phones: self.phones.clone(),
+            addresses: self.addresses.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The contact's fields back out of a lead form.
+    pub fn from_lead_form(form: &crate::leads::model::LeadForm) -> Self {
+        Self {
+            name_prefix: form.name_prefix.clone(),
+            first_name: form.first_name.clone(),
+            middle_name: form.middle_name.clone(),
+            last_name: form.last_name.clone(),
+            name_suffix: form.name_suffix.clone(),
+            job_title: form.job_title.clone(),
+            emails: form.emails.clone(),
+            phones: form.phones.clone(),
+            addresses: form.addresses.clone(),
+        }
+    }
+
     /// A new contact prefilled from a lead: name parts, job title, every
     /// email, phone and address, primaries kept.
     pub fn from_lead(lead: &Lead) -> Self {
-        let form = lead.to_form();
-        Self {
-            name_prefix: form.name_prefix,
-            first_name: form.first_name,
-            middle_name: form.middle_name,
-            last_name: form.last_name,
-            name_suffix: form.name_suffix,
-            job_title: form.job_title,
-            emails: form.emails,
-            phones: form.phones,
-            addresses: form.addresses,
-        }
+        Self::from_lead_form(&lead.to_form())
     }
 }
 

@@ -621,6 +621,21 @@ pub struct LeadAddress {
 }
 
 impl LeadAddress {
+    /// The address as form input, as the user would have typed it.
+    pub fn to_input(&self) -> AddressInput {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        AddressInput {
+            label: s(&self.label),
+            street: s(&self.street),
+            street2: s(&self.street2),
+            city: s(&self.city),
+            postal_code: s(&self.postal_code),
+            region: s(&self.region),
+            country: self.country.clone(),
+            primary: self.primary,
+        }
+    }
+
     /// One line for display: street, postal code + city, region, country.
     pub fn one_line(&self) -> String {
         let city = [self.postal_code.as_deref(), self.city.as_deref()]
@@ -771,20 +786,7 @@ impl Lead {
                 .collect(),
             twitter: s(&self.twitter),
             linkedin: s(&self.linkedin),
-            addresses: self
-                .addresses
-                .iter()
-                .map(|a| AddressInput {
-                    label: s(&a.label),
-                    street: s(&a.street),
-                    street2: s(&a.street2),
-                    city: s(&a.city),
-                    postal_code: s(&a.postal_code),
-                    region: s(&a.region),
-                    country: a.country.clone(),
-                    primary: a.primary,
-                })
-                .collect(),
+            addresses: self.addresses.iter().map(LeadAddress::to_input).collect(),
             website: s(&self.website),
             number_of_employees: self
                 .number_of_employees

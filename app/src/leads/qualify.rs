@@ -94,7 +94,7 @@ pub enum ContactPlan {
     /// An existing contact.
     Existing(i64),
     /// A new contact.
-    New(ValidContact),
+    New(Box<ValidContact>),
 }
 
 /// A checked qualify request: the only input the conversion accepts.
@@ -126,7 +126,9 @@ pub fn check_account(choice: &AccountChoice) -> Result<AccountPlan, Vec<FieldErr
 pub fn check_contact(choice: &ContactChoice) -> Result<ContactPlan, Vec<FieldError>> {
     match choice {
         ContactChoice::Existing { id, .. } => Ok(ContactPlan::Existing(*id)),
-        ContactChoice::New { form } => ValidContact::parse(form, "contact.").map(ContactPlan::New),
+        ContactChoice::New { form } => {
+            ValidContact::parse(form, "contact.").map(|c| ContactPlan::New(Box::new(c)))
+        }
     }
 }
 

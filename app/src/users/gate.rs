@@ -26,7 +26,8 @@ use crate::{
 pub enum Area {
     /// Open to anyone: sign-in, static files, health checks.
     Public,
-    /// Leads pages and endpoints (404 when the Leads area is off).
+    /// Leads pages and endpoints, with the accounts, contacts and
+    /// opportunities they become (404 when the Leads area is off).
     Leads,
     /// Admin pages and endpoints (admins only).
     Admin,
@@ -49,7 +50,10 @@ pub fn area_of(path: &str) -> Area {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if PUBLIC.contains(&path) || path.starts_with("/pkg/") {
         Area::Public
-    } else if under("/leads") || path.starts_with("/api/leads/") {
+    } else if ["/leads", "/accounts", "/contacts", "/opportunities"]
+        .iter()
+        .any(|area| under(area) || path.starts_with(&format!("/api{area}/")))
+    {
         Area::Leads
     } else if under("/admin") || path.starts_with("/api/admin/") {
         Area::Admin
@@ -244,6 +248,8 @@ mod tests {
         assert_eq!(area_of("/leads/5/edit"), Area::Leads);
         assert_eq!(area_of("/leadsx"), Area::SignedIn);
         assert_eq!(area_of("/api/leads/get"), Area::Leads);
+        assert_eq!(area_of("/opportunities/3"), Area::Leads);
+        assert_eq!(area_of("/api/accounts/list"), Area::Leads);
         assert_eq!(area_of("/admin/users"), Area::Admin);
         assert_eq!(area_of("/api/admin/users"), Area::Admin);
         assert_eq!(area_of("/"), Area::SignedIn);

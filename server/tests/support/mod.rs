@@ -224,3 +224,36 @@ pub fn json_id(json: &str) -> i64 {
         .or_else(|| v.as_i64())
         .unwrap_or_else(|| panic!("{json}"))
 }
+
+/// A server-function call with a JSON body (from a page of this site).
+pub fn call_json(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(path)
+        .header("host", HOST)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/json")
+        .header("accept", "application/json");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}
+
+/// Runs a statement directly on the database (test set-up only).
+pub async fn execute(store: &Store, sql: &str) {
+    match store {
+        Store::Sqlite(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        Store::Postgres(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+    }
+}
+
+/// Reads one number directly from the database.
+pub async fn scalar(store: &Store, sql: &str) -> i64 {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::activity::{LeadActivity, LeadLinks, StatusActions};
 use crate::{
     components::{ErrorNotice, NotFound, StatusBadge},
     error::AppError,
@@ -23,9 +24,11 @@ pub(super) fn lead_id_param() -> Memo<Option<i64>> {
 #[component]
 pub fn LeadDetailPage() -> impl IntoView {
     let id = lead_id_param();
+    // Bumped after a status action, to load the lead again.
+    let refresh = RwSignal::new(0_u32);
     let lead = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || (id.get(), refresh.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => get_lead(id).await,
                 None => Err(AppError::NotFound),
@@ -36,7 +39,7 @@ pub fn LeadDetailPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading lead…"</p> }>
             {move || Suspend::new(async move {
                 match lead.await {
-                    Ok(lead) => view! { <LeadView lead /> }.into_any(),
+                    Ok(lead) => view! { <LeadView lead refresh /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -50,6 +53,8 @@ pub fn LeadDetailPage() -> impl IntoView {
 fn LeadView(
     /// The lead to show.
     lead: Lead,
+    /// Bump to load the lead again (after a status change).
+    refresh: RwSignal<u32>,
 ) -> impl IntoView {
     // `?confirm=delete` opens the dialog from the server too, so that
     // deleting works before (or without) the WASM app.
@@ -67,7 +72,11 @@ fn LeadView(
                 {person.map(|p| view! { <p class="muted">{p}</p> })}
             </div>
             <div class="actions">
-                <a class="button primary" href=format!("/leads/{}/edit", lead.id)>"Edit"</a>
+                {lead.can_qualify().then(|| view! {
+                    <a class="button primary" href=format!("/leads/{id}/qualify")>"Qualify"</a>
+                })}
+                <StatusActions id status=lead.status can_reactivate=lead.can_reactivate() refresh />
+                <a class="button" href=format!("/leads/{}/edit", lead.id)>"Edit"</a>
                 <a
                     class="button danger"
                     role="button"
@@ -84,7 +93,9 @@ fn LeadView(
         <Show when=move || confirming.get()>
             <DeleteDialog id name=name.clone() open=confirming />
         </Show>
+        <LeadLinks lead=lead.clone() />
         <LeadSections lead=lead.clone() />
+        <LeadActivity id refresh />
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{error::FieldError, leads::model::LeadForm};
 
 /// The live state of a lead form, provided as context to its parts.
 #[derive(Clone, Copy)]
-pub(super) struct FormState {
+pub(crate) struct FormState {
     /// What the user has typed.
     pub form: RwSignal<LeadForm>,
     /// The problems the shared parser finds in it, recomputed as they type.
@@ -80,23 +80,23 @@ impl FormState {
 }
 
 /// The form state from context.
-pub(super) fn form_state() -> FormState {
+pub(crate) fn form_state() -> FormState {
     expect_context::<FormState>()
 }
 
 /// The `name` attribute for a field key: `emails.0.email` → `form[emails][0][email]`.
-pub(super) fn html_name(key: &str) -> String {
+pub(crate) fn html_name(key: &str) -> String {
     format!("form[{}]", key.replace('.', "]["))
 }
 
 /// The element id for a field key.
-pub(super) fn html_id(key: &str) -> String {
+pub(crate) fn html_id(key: &str) -> String {
     format!("f-{}", key.replace('.', "-"))
 }
 
 /// A reactive view of one string in the form, and how to change it.
 #[derive(Clone)]
-pub(super) struct Lens {
+pub(crate) struct Lens {
     /// The current value.
     pub get: Signal<String>,
     /// Sets a new value (marks the field touched).
@@ -104,7 +104,7 @@ pub(super) struct Lens {
 }
 
 /// A lens onto a top-level string field of the form.
-pub(super) fn lens(
+pub(crate) fn lens(
     key: &'static str,
     get: fn(&LeadForm) -> &String,
     get_mut: fn(&mut LeadForm) -> &mut String,
@@ -118,7 +118,7 @@ pub(super) fn lens(
 
 /// The error text under a field (or group), announced to screen readers.
 #[component]
-pub(super) fn FieldMessage(
+pub(crate) fn FieldMessage(
     /// The field key whose error to show.
     #[prop(into)]
     field: String,
@@ -134,7 +134,7 @@ pub(super) fn FieldMessage(
 
 /// A labelled single-line input bound to the form.
 #[component]
-pub(super) fn TextField(
+pub(crate) fn TextField(
     /// The visible label.
     label: &'static str,
     /// The field key (for errors and the HTML name).
@@ -184,7 +184,7 @@ pub(super) fn TextField(
 
 /// A labelled multi-line input bound to the form.
 #[component]
-pub(super) fn TextArea(
+pub(crate) fn TextArea(
     /// The visible label.
     label: &'static str,
     /// The field key.
@@ -214,7 +214,7 @@ pub(super) fn TextArea(
 
 /// A labelled drop-down bound to the form.
 #[component]
-pub(super) fn SelectField(
+pub(crate) fn SelectField(
     /// The visible label.
     label: &'static str,
     /// The field key.

@@ -79,7 +79,7 @@ fn PrimaryChoice(
 
 /// The emails of the lead, one row each, with "Add email".
 #[component]
-pub(super) fn EmailRows() -> impl IntoView {
+pub(crate) fn EmailRows() -> impl IntoView {
     let state = form_state();
     let count = move || state.form.with(|f| f.emails.len());
     let add = move |_| {
@@ -120,7 +120,7 @@ pub(super) fn EmailRows() -> impl IntoView {
 
 /// The phones of the lead, one row each, with "Add phone".
 #[component]
-pub(super) fn PhoneRows() -> impl IntoView {
+pub(crate) fn PhoneRows() -> impl IntoView {
     let state = form_state();
     let count = move || state.form.with(|f| f.phones.len());
     let add = move |_| {
@@ -189,7 +189,7 @@ fn RemoveRow(
 
 /// The addresses of the lead, one block each, with "Add address".
 #[component]
-pub(super) fn AddressRows() -> impl IntoView {
+pub(crate) fn AddressRows() -> impl IntoView {
     let state = form_state();
     let count = move || state.form.with(|f| f.addresses.len());
     let add = move |_| {

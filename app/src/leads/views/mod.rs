@@ -1,12 +1,19 @@
 //! Lead pages: the list, the lead page, and the create/edit form.
 
+mod activity;
+mod contact_fields;
 mod detail;
 mod form;
 mod form_fields;
 mod form_repeaters;
 mod list;
 mod pages;
+mod qualify;
+mod qualify_steps;
 
+pub use contact_fields::ContactFields;
+pub(crate) use contact_fields::ContactFormState;
 pub use detail::LeadDetailPage;
 pub use list::LeadListPage;
 pub use pages::{EditLeadPage, NewLeadPage};
+pub use qualify::QualifyPage;

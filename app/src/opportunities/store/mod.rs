@@ -122,6 +122,18 @@ pub async fn load_contact(store: &Store, scope: Scope, id: i64) -> Result<Contac
     dispatch!(store, load_contact(scope, id))
 }
 
+/// Saves a contact edited from `version` (its emails, phones and addresses
+/// replaced); returns the new version.
+pub async fn update_contact(
+    store: &Store,
+    scope: Scope,
+    id: i64,
+    version: i64,
+    contact: &crate::contacts::model::ValidContact,
+) -> Result<i64, AppError> {
+    dispatch!(store, update_contact(scope, id, version, contact))
+}
+
 /// Contacts `scope` may see that share an email or phone.
 pub async fn contacts_matching(
     store: &Store,

@@ -332,6 +332,12 @@ async fn insert_contact_on(
     .fetch_one(&mut *conn)
     .await
     .map_err(map_crm_error)?;
+    insert_contact_channels(conn, id, contact).await?;
+    Ok(id)
+}
+
+/// Writes a contact's emails, phones and addresses (multi-row inserts).
+async fn insert_contact_channels(conn: &mut Conn, id: i64, contact: &ValidContact) -> Result<(), AppError> {
     if !contact.emails.is_empty() {
         let mut q = Query::new("INSERT INTO contact_emails (contact_id, position, email, is_primary) ");
         q.push_values(contact.emails.iter().enumerate(), |mut b, (i, e)| {
@@ -369,7 +375,47 @@ async fn insert_contact_on(
         });
         q.build().execute(&mut *conn).await.map_err(map_crm_error)?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// See `super::update_contact`.
+pub async fn update_contact(pool: &Pool, scope: Scope, id: i64, version: i64, contact: &ValidContact) -> Result<i64, AppError> {
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+    let mut q = Query::new("SELECT c.version FROM contacts c WHERE c.id = ");
+    q.push_bind(id).push(" AND ");
+    push_scope(&mut q, "c", scope);
+    q.build().fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+    let updated = sqlx::query(
+        "UPDATE contacts SET name_prefix = $1, first_name = $2, middle_name = $3, last_name = $4, \
+         name_suffix = $5, job_title = $6, updated_at = $7, version = version + 1 \
+         WHERE id = $8 AND version = $9",
+    )
+    .bind(contact.name_prefix.as_deref())
+    .bind(contact.first_name.as_deref())
+    .bind(contact.middle_name.as_deref())
+    .bind(contact.last_name.as_deref())
+    .bind(contact.name_suffix.as_deref())
+    .bind(contact.job_title.as_deref())
+    .bind(now())
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::Conflict(
+            "This contact was changed by someone else since you opened it. Reload it and make your change again."
+                .into(),
+        ));
+    }
+    for table in ["contact_emails", "contact_phones", "contact_addresses"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE contact_id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_contact_channels(&mut tx, id, contact).await?;
+    tx.commit().await?;
+    Ok(version + 1)
 }
 
 // ----------------------------------------------------------- opportunities
