@@ -18,7 +18,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
 E2E_PG_DB := leadline_e2e_$(shell echo $$$$)
 
-.PHONY: run build tools test-tools postgres test test-rust test-e2e bench screenshots demo fmt lint clean-data
+.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify screenshots demo fmt lint clean-data
 
 ## Build in release mode and serve at http://$(ADDR) (SQLite under data/ unless DATABASE_URL is set).
 run: build
@@ -80,6 +80,10 @@ test-e2e:
 ## Server latency of create-lead and load-lead over 10k leads, SQLite and PostgreSQL.
 bench: postgres
 	cargo bench -p leadline --bench leads
+
+## Qualify latency over 1,000,000 leads and 100,000 accounts, SQLite and PostgreSQL (slow: generates the data).
+bench-qualify: postgres
+	cargo bench -p leadline --bench qualify
 
 ## Screenshots of the main pages into docs/ (needs a server on $(ADDR)).
 screenshots: test-tools
