@@ -140,3 +140,19 @@ test("accounts, contacts and opportunities are listed and filtered", async ({ pa
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Negotiation");
   await expect(page.getByText("80%")).toBeVisible();
 });
+
+test("the list's row menu disqualifies, reactivates and opens the wizard", async ({ page, request }) => {
+  const name = unique("Row menu lead");
+  await createLead(request, { name });
+  await openLive(page, "/leads");
+  const row = page.getByRole("row").filter({ hasText: name });
+  await row.getByRole("button", { name: `Actions for ${name}` }).click();
+  await row.getByRole("button", { name: "Disqualify" }).click();
+  await expect(row).toContainText("Disqualified");
+  await row.getByRole("button", { name: `Actions for ${name}` }).click();
+  await row.getByRole("button", { name: "Reactivate" }).click();
+  await expect(row).toContainText("New");
+  await row.getByRole("button", { name: `Actions for ${name}` }).click();
+  await row.getByRole("link", { name: "Qualify" }).click();
+  await expect(page.getByRole("heading", { name: "Qualify lead" })).toBeVisible();
+});

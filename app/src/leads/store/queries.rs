@@ -548,18 +548,21 @@ pub async fn find_duplicates(
     let mut found: Vec<DuplicateLead> = Vec::new();
     let exclude = probe.exclude_id.unwrap_or(0);
     if !probe.emails.is_empty() {
+        // The matches are found by the email index first (the inner
+        // query), then joined: with `ORDER BY l.id LIMIT` over the join,
+        // PostgreSQL may walk every lead in id order looking for one.
         let mut q = sqlx::QueryBuilder::<Db>::new(
-            "SELECT l.id, l.name, e.email AS matched FROM lead_emails e \
-             JOIN leads l ON l.id = e.lead_id WHERE l.id <> ",
+            "SELECT l.id, l.name, e.email AS matched FROM \
+             (SELECT lead_id, email FROM lead_emails WHERE lower(email) IN (",
         );
-        q.push_bind(exclude).push(" AND ");
-        push_scope(&mut q, scope);
-        q.push(" AND lower(e.email) IN (");
         let mut list = q.separated(", ");
         for email in probe.emails.iter().take(20) {
             list.push_bind(email.trim().to_ascii_lowercase());
         }
-        q.push(") ORDER BY l.id LIMIT 10");
+        q.push(") LIMIT 200) e JOIN leads l ON l.id = e.lead_id WHERE l.id <> ");
+        q.push_bind(exclude).push(" AND ");
+        push_scope(&mut q, scope);
+        q.push(" ORDER BY l.id LIMIT 10");
         for row in q.build().fetch_all(pool).await? {
             found.push(DuplicateLead {
                 id: row.try_get("id")?,
@@ -570,17 +573,17 @@ pub async fn find_duplicates(
     }
     if !probe.phones.is_empty() {
         let mut q = sqlx::QueryBuilder::<Db>::new(
-            "SELECT l.id, l.name, p.phone AS matched FROM lead_phones p \
-             JOIN leads l ON l.id = p.lead_id WHERE l.id <> ",
+            "SELECT l.id, l.name, p.phone AS matched FROM \
+             (SELECT lead_id, phone FROM lead_phones WHERE phone_key IN (",
         );
-        q.push_bind(exclude).push(" AND ");
-        push_scope(&mut q, scope);
-        q.push(" AND p.phone_key IN (");
         let mut list = q.separated(", ");
         for phone in probe.phones.iter().take(20) {
             list.push_bind(phone_key(phone));
         }
-        q.push(") ORDER BY l.id LIMIT 10");
+        q.push(") LIMIT 200) p JOIN leads l ON l.id = p.lead_id WHERE l.id <> ");
+        q.push_bind(exclude).push(" AND ");
+        push_scope(&mut q, scope);
+        q.push(" ORDER BY l.id LIMIT 10");
         for row in q.build().fetch_all(pool).await? {
             found.push(DuplicateLead {
                 id: row.try_get("id")?,

@@ -1,6 +1,6 @@
 //! The plain lead list: newest first, paged by keyset.
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -9,8 +9,9 @@ use crate::{
     leads::{
         api::list_leads,
         fields::country_name,
-        model::{LeadCursor, LeadPage, LeadPageRequest, LeadRow},
+        model::{LeadCursor, LeadPage, LeadPageRequest, LeadRow, LeadStatus},
     },
+    opportunities::api::{DisqualifyLead, ReactivateLead},
 };
 
 /// The lead list page (`/leads?before=…` / `?after=…`).
@@ -24,7 +25,13 @@ pub fn LeadListPage() -> impl IntoView {
             limit: None,
         })
     };
-    let page = Resource::new(request, list_leads);
+    // Bumped after a row action, to load the page again.
+    let refresh = RwSignal::new(0_u32);
+    provide_context(ListRefresh(refresh));
+    let page = Resource::new(
+        move || (request(), refresh.get()),
+        |(req, _)| list_leads(req),
+    );
     view! {
         <Title text="Leads" />
         <div class="page-head">
@@ -76,6 +83,7 @@ fn LeadTable(
                         <th scope="col">"Owner"</th>
                         <th scope="col">"Source"</th>
                         <th scope="col">"Created"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -102,6 +110,7 @@ fn LeadTableRow(
     row: LeadRow,
 ) -> impl IntoView {
     let text = |v: Option<String>| v.unwrap_or_default();
+    let name = row.name.clone();
     view! {
         <tr>
             <td><a href=format!("/leads/{}", row.id)>{row.name}</a></td>
@@ -116,6 +125,72 @@ fn LeadTableRow(
             <td>{text(row.owner)}</td>
             <td>{row.source.unwrap_or_else(|| "No source".into())}</td>
             <td><time datetime=row.created_at.to_rfc3339()>{row.created_at.format("%Y-%m-%d").to_string()}</time></td>
+            <td><RowMenu id=row.id name=name status=row.status /></td>
         </tr>
+    }
+}
+
+/// Reloads the list (after a row action changed a lead).
+#[derive(Clone, Copy)]
+struct ListRefresh(RwSignal<u32>);
+
+/// A row's actions: view, edit, qualify, disqualify or reactivate — in a
+/// disclosure, so they work without JavaScript too.
+#[component]
+fn RowMenu(
+    /// The lead's id.
+    id: i64,
+    /// Its name, for the menu's accessible label.
+    name: String,
+    /// Its status.
+    status: LeadStatus,
+) -> impl IntoView {
+    let disqualify = ServerAction::<DisqualifyLead>::new();
+    let reactivate = ServerAction::<ReactivateLead>::new();
+    let refresh = use_context::<ListRefresh>();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        let done = matches!(disqualify.value().get(), Some(Ok(_)))
+            || matches!(reactivate.value().get(), Some(Ok(_)));
+        if done {
+            // The row stays; its menu closes once the action is done.
+            if let Some(el) = menu.get_untracked() {
+                let _ = el.remove_attribute("open");
+            }
+            if let Some(ListRefresh(r)) = refresh {
+                r.update(|n| *n += 1);
+            }
+        }
+    });
+    let failure = move || {
+        disqualify
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reactivate.value().get().and_then(Result::err))
+    };
+    view! {
+        <details class="popover row-menu" node_ref=menu>
+            <summary class="button small" role="button" aria-label=format!("Actions for {name}")>"⋯"</summary>
+            <div class="popover-body menu">
+                <a href=format!("/leads/{id}")>"View"</a>
+                <a href=format!("/leads/{id}/edit")>"Edit"</a>
+                {(status != LeadStatus::Canceled).then(|| view! {
+                    <a href=format!("/leads/{id}/qualify")>"Qualify"</a>
+                    <ActionForm action=disqualify>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="link">"Disqualify"</button>
+                    </ActionForm>
+                })}
+                {(status != LeadStatus::New).then(|| view! {
+                    <ActionForm action=reactivate>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="link">"Reactivate"</button>
+                    </ActionForm>
+                })}
+                <a href=format!("/leads/{id}?confirm=delete")>"Delete…"</a>
+                {move || failure().map(|error| view! { <ErrorNotice error /> })}
+            </div>
+        </details>
     }
 }
