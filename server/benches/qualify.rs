@@ -4,7 +4,8 @@
 //! on PostgreSQL.
 //!
 //! Environment: `BENCH_LEADS` (default 1000000), `BENCH_ACCOUNTS` (100000),
-//! `BENCH_QUALIFIES` (500), `TEST_POSTGRES_URL` (admin URL; default
+//! `BENCH_QUALIFIES` (500), `BENCH_DATABASES` (`sqlite,postgres`),
+//! `TEST_POSTGRES_URL` (admin URL; default
 //! postgres://postgres@127.0.0.1:5432/postgres).
 
 use std::time::{Duration, Instant};
@@ -197,7 +198,13 @@ async fn main() {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     println!("| database | operation | requests | median ms | p99 ms | mean ms |");
     println!("|---|---|---:|---:|---:|---:|");
-    run("SQLite", Store::connect(&url).await.expect("sqlite")).await;
+    let databases = std::env::var("BENCH_DATABASES").unwrap_or_else(|_| "sqlite,postgres".into());
+    if databases.contains("sqlite") {
+        run("SQLite", Store::connect(&url).await.expect("sqlite")).await;
+    }
+    if !databases.contains("postgres") {
+        return;
+    }
 
     let admin = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
