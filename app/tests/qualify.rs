@@ -8,15 +8,14 @@
 mod common;
 
 use app::{
-    accounts::model::AccountName,
     contacts::model::{ContactForm, ValidContact},
     error::AppError,
     leads::{
         model::{AddressInput, EmailInput, LeadForm, LeadStatus, PhoneInput, ValidLead},
-        qualify::{AccountChoice, ContactChoice, QualifyRequest},
+        qualify::{AccountChoice, QualifyRequest},
         store as leads,
     },
-    opportunities::{model::OpportunityForm, store as crm},
+    opportunities::store as crm,
     store::Store,
     users::model::Scope,
 };
@@ -385,9 +384,6 @@ both!(
                 ["new", "qualified", "new", "canceled"],
                 "newest first"
             );
-            let _ = AccountName::parse("x");
-            let _ = OpportunityForm::default();
-            let _ = ContactChoice::default();
         }
     }
 );
