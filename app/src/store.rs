@@ -21,10 +21,10 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 /// load_lead(id))` runs `sqlite::load_lead(pool, id)` or
 /// `postgres::load_lead(pool, id)`.
 macro_rules! dispatch {
-    ($store:expr, $fun:ident ( $($arg:expr),* )) => {
+    ($store:expr, $($fun:ident)::+ ( $($arg:expr),* )) => {
         match $store {
-            $crate::store::Store::Sqlite(pool) => sqlite::$fun(pool, $($arg),*).await,
-            $crate::store::Store::Postgres(pool) => postgres::$fun(pool, $($arg),*).await,
+            $crate::store::Store::Sqlite(pool) => sqlite::$($fun)::+(pool, $($arg),*).await,
+            $crate::store::Store::Postgres(pool) => postgres::$($fun)::+(pool, $($arg),*).await,
         }
     };
 }

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `demo`, `user`.
+//! The command line: `serve` (default), `migrate`, `demo`, `export`, `user`.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +55,22 @@ pub enum Command {
         /// Random seed (the same seed gives the same leads).
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+    /// Export leads as CSV (all columns; every lead unless filtered).
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only leads with this status.
+        #[arg(long, value_parser = ["new", "qualified", "canceled"])]
+        status: Option<String>,
+        /// Only leads whose name, person, company, email or phone contain
+        /// every word of this text.
+        #[arg(long)]
+        query: Option<String>,
+        /// Start the file with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
     },
     /// Manage users (add, set a password, list).
     #[command(subcommand)]
@@ -150,6 +166,23 @@ impl Cli {
                 );
                 store.close().await;
                 Ok(())
+            }
+            Some(Command::Export {
+                out,
+                status,
+                query,
+                bom,
+            }) => {
+                let store = self.open_store().await?;
+                let args = crate::export::ExportArgs {
+                    out: out.clone(),
+                    status: status.clone(),
+                    query: query.clone(),
+                    bom: *bom,
+                };
+                let result = crate::export::run(&store, args).await;
+                store.close().await;
+                result
             }
             Some(Command::User(command)) => {
                 let store = self.open_store().await?;

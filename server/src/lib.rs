@@ -5,5 +5,6 @@
 #![recursion_limit = "256"]
 
 pub mod cli;
+pub mod export;
 pub mod serve;
 pub mod users;

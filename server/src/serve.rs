@@ -18,7 +18,12 @@ pub fn init_tracing(json: bool) {
     use tracing_subscriber::{fmt, EnvFilter};
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = fmt().with_env_filter(filter).with_target(false);
+    // Logs go to standard error: standard output carries command output
+    // (an export's CSV, a generated password).
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -45,6 +50,15 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        // Downloads stream plain CSV, outside the app's pages.
+        .route(
+            app::leads::export::EXPORT_PATH,
+            get(app::leads::export::download),
+        )
+        .route(
+            app::leads::export::TEMPLATE_PATH,
+            get(app::leads::export::template),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Every page, server function and file passes the gate (who is
         // asking, may they); the health checks below do not need it.

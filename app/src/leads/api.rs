@@ -45,7 +45,7 @@ pub struct Saved {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     pub use crate::{
         leads::{model::ValidLead, store},
         state::{redirect_plain_form, run, store as app_store},
@@ -93,12 +93,21 @@ mod ssr {
     }
 }
 
-/// One page of the lead list, newest first: only leads the user may see.
+/// One page of the lead list, newest first: only leads the user may see,
+/// matching `filter` (the list's URL parameters, e.g. `q=acme&status=new`;
+/// a bad parameter is a validation error naming it).
 #[server(endpoint = "leads/list")]
-pub async fn list_leads(#[server(default)] page: LeadPageRequest) -> Result<LeadPage, AppError> {
+pub async fn list_leads(
+    #[server(default)] page: LeadPageRequest,
+    #[server(default)] filter: String,
+) -> Result<LeadPage, AppError> {
     use ssr::*;
     run(async move {
         let user = leads_user()?;
+        let mut page = page;
+        page.filter = crate::leads::filter::LeadFilter::from_query(&filter)
+            .map_err(|fields| AppError::Validation { fields })?;
+        page.filter.resolve_me(user.id);
         store::list_leads(&app_store()?, user.scope(), &page).await
     })
     .await

@@ -1,9 +1,13 @@
 //! Leads: prospects as contact data, the heart of Leadline.
 
 pub mod api;
+pub mod csv_file;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod export;
 pub mod fields;
+pub mod import;
+pub mod filter;
 pub mod model;
 pub mod qualify;
 pub mod sources;

@@ -872,6 +872,10 @@ pub struct LeadPageRequest {
     pub after: Option<LeadCursor>,
     /// Rows per page (clamped to 1..=200, default 50).
     pub limit: Option<u32>,
+    /// Which leads (default: all the user may see). Travels separately,
+    /// as URL parameters (see `api::list_leads`).
+    #[serde(skip)]
+    pub filter: super::filter::LeadFilter,
 }
 
 impl LeadPageRequest {
@@ -890,7 +894,7 @@ pub struct LeadPage {
     pub older: Option<LeadCursor>,
     /// Cursor for the previous (newer) page, if there is one.
     pub newer: Option<LeadCursor>,
-    /// How many leads there are in all.
+    /// How many leads match the filter in all.
     pub total: i64,
 }
 

@@ -33,6 +33,15 @@ pub mod sqlite {
     /// writer commits in between.
     const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
     include!("queries.rs");
+
+    /// Filtered reads and the export.
+    pub mod filtered {
+        use sqlx::Sqlite as Db;
+        const AGG: &str = "group_concat";
+        const UNIT: &str = "char(31)";
+        const RECORD: &str = "char(30)";
+        include!("filtered.rs");
+    }
 }
 
 /// PostgreSQL queries.
@@ -40,6 +49,15 @@ pub mod postgres {
     use sqlx::Postgres as Db;
     const BEGIN_WRITE: &str = "BEGIN";
     include!("queries.rs");
+
+    /// Filtered reads and the export.
+    pub mod filtered {
+        use sqlx::Postgres as Db;
+        const AGG: &str = "string_agg";
+        const UNIT: &str = "chr(31)";
+        const RECORD: &str = "chr(30)";
+        include!("filtered.rs");
+    }
 }
 
 /// Maps a constraint violation to the field it concerns; anything else is
@@ -234,4 +252,132 @@ pub async fn rename_source(store: &Store, id: i64, name: &str) -> Result<(), App
 /// Retires a lead source, or brings it back.
 pub async fn set_source_retired(store: &Store, id: i64, retired: bool) -> Result<(), AppError> {
     dispatch!(store, set_source_retired(id, retired))
+}
+
+/// Where an export writes: CSV text in chunks of about 64 KiB, handed to
+/// a bounded channel, so memory stays flat whatever the size and a reader
+/// that goes away stops the export.
+pub struct CsvSink {
+    tx: tokio::sync::mpsc::Sender<String>,
+    buf: String,
+    rows: u64,
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// How big a chunk grows before it is sent.
+const CHUNK: usize = 64 * 1024;
+
+impl CsvSink {
+    /// A sink sending to `tx`, starting with `head` (the BOM and header).
+    pub fn new(tx: tokio::sync::mpsc::Sender<String>, head: String) -> Self {
+        let mut buf = String::with_capacity(CHUNK + 4096);
+        buf.push_str(&head);
+        Self {
+            tx,
+            buf,
+            rows: 0,
+            progress: None,
+        }
+    }
+
+    /// Also counts the rows written into `counter` (for a progress bar).
+    pub fn with_progress(mut self, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        self.progress = Some(counter);
+        self
+    }
+
+    /// Sends what is buffered now (the header before a slow first row).
+    pub async fn flush(&mut self) -> bool {
+        let chunk = std::mem::replace(&mut self.buf, String::with_capacity(CHUNK + 4096));
+        chunk.is_empty() || self.tx.send(chunk).await.is_ok()
+    }
+
+    /// Writes one lead; `false` when the reader has gone away.
+    pub async fn push(
+        &mut self,
+        columns: &[crate::leads::csv_file::Column],
+        lead: &crate::leads::csv_file::LeadRecord,
+    ) -> bool {
+        crate::leads::csv_file::write_record(&mut self.buf, columns, lead);
+        self.rows += 1;
+        // The first row goes out at once: the download visibly starts.
+        if self.buf.len() >= CHUNK || self.rows == 1 {
+            if let Some(counter) = &self.progress {
+                counter.store(self.rows, std::sync::atomic::Ordering::Relaxed);
+            }
+            return self.flush().await;
+        }
+        true
+    }
+
+    /// Sends the rest; `false` when the reader has gone away.
+    pub async fn finish(&mut self) -> bool {
+        if let Some(counter) = &self.progress {
+            counter.store(self.rows, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.flush().await
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+/// How an export ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportEnd {
+    /// Every row was written.
+    Complete(u64),
+    /// The reader went away after this many rows.
+    Cancelled(u64),
+}
+
+/// Counts the leads `scope` may see that match `filter`.
+pub async fn count_filtered(
+    store: &Store,
+    scope: Scope,
+    filter: &crate::leads::filter::LeadFilter,
+) -> Result<i64, AppError> {
+    dispatch!(store, filtered::count_filtered(scope, filter))
+}
+
+/// The numbered columns an export needs.
+pub async fn export_layout(store: &Store) -> Result<crate::leads::csv_file::Layout, AppError> {
+    dispatch!(store, filtered::export_layout())
+}
+
+/// Streams the leads `scope` may see that match `filter` into `sink`.
+pub async fn export_leads(
+    store: &Store,
+    scope: Scope,
+    filter: &crate::leads::filter::LeadFilter,
+    columns: &[crate::leads::csv_file::Column],
+    sink: &mut CsvSink,
+) -> Result<ExportEnd, AppError> {
+    dispatch!(store, filtered::export_leads(scope, filter, columns, sink))
+}
+
+/// Records the start of an export; returns its id.
+pub async fn start_export(
+    store: &Store,
+    user_id: Option<i64>,
+    via: &str,
+    kind: &str,
+    filter: &str,
+) -> Result<i64, AppError> {
+    dispatch!(store, filtered::start_export(user_id, via, kind, filter, now()))
+}
+
+/// Records how an export ended (`complete`, `cancelled`, `failed`).
+pub async fn finish_export(store: &Store, id: i64, outcome: &str, rows: i64) -> Result<(), AppError> {
+    dispatch!(store, filtered::finish_export(id, outcome, rows, now()))
+}
+
+/// The most recent exports, newest first.
+pub async fn recent_exports(
+    store: &Store,
+    limit: i64,
+) -> Result<Vec<crate::leads::export::ExportEntry>, AppError> {
+    dispatch!(store, filtered::recent_exports(limit))
 }

@@ -495,6 +495,7 @@ pub async fn list_leads(pool: &Pool, scope: Scope, req: &LeadPageRequest) -> Res
     let mut q = sqlx::QueryBuilder::<Db>::new(LIST_SELECT);
     q.push(" WHERE ");
     push_scope(&mut q, scope);
+    filtered::push_filter(&mut q, &req.filter);
     // Going to newer rows walks the index upwards, then flips the page.
     let ascending = req.after.is_some();
     if let Some(after) = &req.after {
@@ -530,7 +531,7 @@ pub async fn list_leads(pool: &Pool, scope: Scope, req: &LeadPageRequest) -> Res
         (None, Some(_)) => (first, if has_more { last } else { None }),
         (None, None) => (None, if has_more { last } else { None }),
     };
-    let total = count_leads(pool, scope).await?;
+    let total = filtered::count_filtered(pool, scope, &req.filter).await?;
     Ok(LeadPage {
         rows,
         older,

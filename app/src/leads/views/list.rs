@@ -1,50 +1,239 @@
-//! The plain lead list: newest first, paged by keyset.
+//! The lead list: filters in the URL (they work as a plain GET form before
+//! the WASM loads, and narrow the list as you type once it has), newest
+//! first, paged by keyset, with the export of the view or of everything.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     components::{ErrorNotice, StatusBadge},
     leads::{
-        api::list_leads,
+        api::{list_leads, list_sources},
+        export::{ExportKind, ExportRequest, TEMPLATE_PATH},
         fields::country_name,
+        filter::{LeadFilter, RefFilter, FILTER_KEYS},
         model::{LeadCursor, LeadPage, LeadPageRequest, LeadRow, LeadStatus},
     },
     opportunities::api::{DisqualifyLead, ReactivateLead},
 };
 
-/// The lead list page (`/leads?before=…` / `?after=…`).
+/// The list's filter parameters of the current URL, as a query string.
+fn filter_query(query: &leptos_router::params::ParamsMap) -> String {
+    let pairs: Vec<String> = FILTER_KEYS
+        .iter()
+        .filter_map(|key| {
+            let value = query.get(key)?;
+            (!value.trim().is_empty()).then(|| {
+                format!(
+                    "{key}={}",
+                    crate::leads::filter::encode_component(&value)
+                )
+            })
+        })
+        .collect();
+    pairs.join("&")
+}
+
+/// `/leads` with `filter` (a query string) and an optional extra part.
+fn list_href(filter: &str, extra: Option<String>) -> String {
+    let parts: Vec<String> = [Some(filter.to_string()), extra]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "/leads".to_string()
+    } else {
+        format!("/leads?{}", parts.join("&"))
+    }
+}
+
+/// The lead list page (`/leads?q=…&status=…&before=…`).
 #[component]
 pub fn LeadListPage() -> impl IntoView {
     let query = use_query_map();
+    let filter_text = Memo::new(move |_| query.with(filter_query));
     let request = move || {
         query.with(|q| LeadPageRequest {
             before: q.get("before").and_then(|c| LeadCursor::decode(&c)),
             after: q.get("after").and_then(|c| LeadCursor::decode(&c)),
             limit: None,
+            filter: LeadFilter::default(),
         })
     };
     // Bumped after a row action, to load the page again.
     let refresh = RwSignal::new(0_u32);
     provide_context(ListRefresh(refresh));
     let page = Resource::new(
-        move || (request(), refresh.get()),
-        |(req, _)| list_leads(req),
+        move || (request(), filter_text.get(), refresh.get()),
+        |(req, filter, _)| list_leads(req, filter),
     );
+    // The filter as parsed (a bad URL shows its problems, not a list).
+    let filter = Memo::new(move |_| LeadFilter::from_query(&filter_text.get()).unwrap_or_default());
     view! {
         <Title text="Leads" />
         <div class="page-head">
             <h1>"Leads"</h1>
+            <div class="actions">
+                <ExportMenu filter />
+            </div>
         </div>
+        <FilterBar filter />
         <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <LeadTable page /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Ok(page) => view! { <LeadTable page filter=filter_text.get_untracked() /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error list_fields=true /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The filters: text, status, source, owner and creation dates. A GET
+/// form, so it works without JavaScript; with it, every change applies at
+/// once (text as you type).
+#[component]
+fn FilterBar(
+    /// The current filter.
+    filter: Memo<LeadFilter>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let sources = Resource::new(|| (), |_| list_sources());
+    // Sets one parameter (blank removes it) and starts from the first page.
+    let set = move |key: &'static str, value: String| {
+        let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
+            FILTER_KEYS
+                .iter()
+                .filter(|k| **k != key)
+                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .collect()
+        });
+        if !value.trim().is_empty() {
+            pairs.push((key.to_string(), value));
+        }
+        let text = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::leads::filter::encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        navigate(
+            &list_href(&text, None),
+            leptos_router::NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on = move |key: &'static str| {
+        let set = set.clone();
+        move |ev: leptos::ev::Event| set(key, event_target_value(&ev))
+    };
+    let status = move || {
+        filter.with(|f| f.status.iter().map(|s| s.code()).collect::<Vec<_>>().join(","))
+    };
+    let source = move || filter.with(|f| f.source.map(ref_code).unwrap_or_default());
+    let owner = move || filter.with(|f| f.owner.map(ref_code).unwrap_or_default());
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let has_filter = move || !filter.with(LeadFilter::is_empty);
+    view! {
+        <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="filter-text">
+                <span class="visually-hidden">"Search leads"</span>
+                <input type="search" name="q" placeholder="Search name, company, email, phone"
+                    autocomplete="off" prop:value=move || filter.with(|f| f.q.clone())
+                    on:input=on("q") />
+            </label>
+            <label>
+                <span>"Status"</span>
+                <select name="status" on:change=on("status") prop:value=status>
+                    <option value="" selected=move || status().is_empty()>"Any status"</option>
+                    {LeadStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.code() selected=move || status() == s.code()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Source"</span>
+                <select name="source" on:change=on("source") prop:value=source>
+                    <option value="">"Any source"</option>
+                    <option value="none" selected=move || source() == "none">"No source"</option>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            sources.await.unwrap_or_default().into_iter().map(|s| {
+                                let code = s.id.to_string();
+                                let selected = code.clone();
+                                view! {
+                                    <option value=code selected=move || source() == selected>{s.name}</option>
+                                }
+                            }).collect_view()
+                        })}
+                    </Suspense>
+                </select>
+            </label>
+            <label>
+                <span>"Owner"</span>
+                <select name="owner" on:change=on("owner") prop:value=owner>
+                    <option value="">"Anyone"</option>
+                    <option value="me" selected=move || owner() == "me">"Me"</option>
+                    <option value="none" selected=move || owner() == "none">"Unassigned"</option>
+                </select>
+            </label>
+            <label>
+                <span>"Created from"</span>
+                <input type="date" name="created_from" prop:value=move || filter.with(|f| day(f.created_from))
+                    on:change=on("created_from") />
+            </label>
+            <label>
+                <span>"to"</span>
+                <input type="date" name="created_to" prop:value=move || filter.with(|f| day(f.created_to))
+                    on:change=on("created_to") />
+            </label>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+            <Show when=has_filter>
+                <a class="button link" href="/leads">"Clear filters"</a>
+            </Show>
+        </form>
+    }
+}
+
+fn ref_code(r: RefFilter) -> String {
+    match r {
+        RefFilter::Unset => "none".into(),
+        RefFilter::Me => "me".into(),
+        RefFilter::Id(id) => id.to_string(),
+    }
+}
+
+/// The export menu: the current view or every lead, plain CSV or with a
+/// byte-order mark for Excel, and the import template.
+#[component]
+fn ExportMenu(
+    /// The current filter.
+    filter: Memo<LeadFilter>,
+) -> impl IntoView {
+    let href = move |kind: ExportKind, bom: bool| {
+        ExportRequest {
+            kind,
+            filter: filter.get(),
+            bom,
+        }
+        .href()
+    };
+    view! {
+        <details class="popover export-menu">
+            <summary class="button" role="button">"Export ▾"</summary>
+            <div class="popover-body menu">
+                <a href=move || href(ExportKind::View, false) download>"This view (CSV)"</a>
+                <a href=move || href(ExportKind::View, true) download>"This view for Excel"</a>
+                <a href=move || href(ExportKind::All, false) download>"All leads (CSV)"</a>
+                <a href=move || href(ExportKind::All, true) download>"All leads for Excel"</a>
+                <a href=TEMPLATE_PATH download>"Import template"</a>
+            </div>
+        </details>
     }
 }
 
@@ -53,8 +242,10 @@ pub fn LeadListPage() -> impl IntoView {
 fn LeadTable(
     /// The page to show.
     page: LeadPage,
+    /// The filter's query string (kept by the pager).
+    filter: String,
 ) -> impl IntoView {
-    if page.rows.is_empty() && page.total == 0 {
+    if page.rows.is_empty() && page.total == 0 && filter.is_empty() {
         return view! {
             <section class="empty-state">
                 <h2>"No leads yet"</h2>
@@ -64,9 +255,22 @@ fn LeadTable(
         }
         .into_any();
     }
+    if page.rows.is_empty() && page.total == 0 {
+        return view! {
+            <section class="empty-state">
+                <h2>"No leads match these filters"</h2>
+                <a class="button" href="/leads">"Clear filters"</a>
+            </section>
+        }
+        .into_any();
+    }
     let total = page.total;
+    let noun = if total == 1 { "lead" } else { "leads" };
+    let matching = if filter.is_empty() { "in all" } else { "match" };
+    let newer = page.newer.map(|c| list_href(&filter, Some(format!("after={}", c.encode()))));
+    let older = page.older.map(|c| list_href(&filter, Some(format!("before={}", c.encode()))));
     view! {
-        <p class="muted" aria-live="polite">{format!("{total} leads in all")}</p>
+        <p class="muted list-total" aria-live="polite">{format!("{total} {noun} {matching}")}</p>
         <div class="table-wrap">
             <table class="grid">
                 <thead>
@@ -92,12 +296,8 @@ fn LeadTable(
             </table>
         </div>
         <nav class="pager" aria-label="Pages">
-            {page.newer.map(|c| view! {
-                <a class="button" href=format!("/leads?after={}", c.encode())>"← Newer"</a>
-            })}
-            {page.older.map(|c| view! {
-                <a class="button" href=format!("/leads?before={}", c.encode())>"Older →"</a>
-            })}
+            {newer.map(|href| view! { <a class="button" href=href>"← Newer"</a> })}
+            {older.map(|href| view! { <a class="button" href=href>"Older →"</a> })}
         </nav>
     }
     .into_any()
