@@ -248,7 +248,9 @@ mod ssr {
             }
             Some(current) => {
                 let current_owner = current.owner.as_ref().map(|o| o.id);
-                let owner = resolve_owner(store, user, lead.owner, Some(current_owner)).await?;
+                let owner = resolve_owner(store, user, lead.owner, Some(current_owner))
+                    .await?
+                    .filter(|owner| *owner != current_owner);
                 let before = ValidLead::parse(&current.to_form())
                     .map_err(|fields| AppError::Validation { fields })?;
                 let same = ValidLead {
