@@ -345,6 +345,11 @@ async fn lead_area_endpoints(w: &World) {
         let (status, body) = w.call(actor, "/api/leads/list", "page[limit]=200").await;
         if actor == Actor::Anonymous {
             assert_eq!(status, 401);
+            for path in ["/leads/export.csv", "/leads/template.csv"] {
+                let (status, headers) = w.page(actor, path).await;
+                assert_eq!(status, 303, "{path} sends the anonymous to sign in");
+                assert!(headers["location"].to_str().unwrap().starts_with("/sign-in"));
+            }
             for path in LEAD_AREA_ENDPOINTS {
                 assert_eq!(w.call(actor, path, "").await.0, 401, "{path}");
             }
@@ -366,6 +371,21 @@ async fn lead_area_endpoints(w: &World) {
             .map(|(_, id)| *id)
             .collect();
         assert_eq!(listed, expected, "{actor:?}'s list");
+
+        // "Export all" holds the same: exactly what the actor may see.
+        let cookie = w.cookie(actor).await;
+        let (status, _, csv) = w
+            .app
+            .send_full(get("/leads/export.csv?all=1", cookie.as_deref()))
+            .await;
+        assert_eq!(status, 200, "{actor:?}: {csv}");
+        let exported: BTreeSet<i64> = csv
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split(',').next()?.parse().ok())
+            .filter(|id| ids.iter().any(|(_, i)| i == id))
+            .collect();
+        assert_eq!(exported, expected, "{actor:?}'s export");
 
         let (status, body) = w
             .call(
