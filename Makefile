@@ -18,7 +18,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
 E2E_PG_DB := leadline_e2e_$(shell echo $$$$)
 
-.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify screenshots demo fmt lint clean-data
+.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export screenshots demo fmt lint clean-data
 
 ## Build in release mode and serve at http://$(ADDR) (SQLite under data/ unless DATABASE_URL is set).
 run: build
@@ -84,6 +84,12 @@ bench: postgres
 ## Qualify latency over 1,000,000 leads and 100,000 accounts, SQLite and PostgreSQL (slow: generates the data).
 bench-qualify: postgres
 	cargo bench -p leadline --bench qualify
+
+## Export of 1,000,000 leads beside sqlite3 -csv and psql \copy (generates the data in SQL).
+bench-export: postgres
+	@command -v sqlite3 >/dev/null || (apt-get update && apt-get install -y sqlite3)
+	@command -v psql >/dev/null || (apt-get update && apt-get install -y postgresql-client)
+	cargo bench -p leadline --bench export
 
 ## Screenshots of the main pages into docs/ (needs a server on $(ADDR)).
 screenshots: test-tools

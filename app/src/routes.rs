@@ -14,7 +14,7 @@ use crate::{
     leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage, QualifyPage},
     opportunities::views::{EditOpportunityPage, OpportunityListPage, OpportunityPage},
     users::views::{
-        AccountPage as UserAccountPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage,
+        AccountPage as UserAccountPage, AdminExportsPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage,
         AdminUserPage, AdminUsersPage, SignInPage,
     },
 };
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/teams") view=AdminTeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/sources") view=AdminSourcesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/exports") view=AdminExportsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 </Routes>
             </main>

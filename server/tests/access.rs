@@ -213,7 +213,7 @@ const PUBLIC_ENDPOINTS: [&str; 3] = [
 /// Endpoints for any signed-in user, about themselves.
 const ACCOUNT_ENDPOINTS: [&str; 1] = ["/api/account/change_password"];
 /// Admin endpoints.
-const ADMIN_ENDPOINTS: [&str; 14] = [
+const ADMIN_ENDPOINTS: [&str; 15] = [
     "/api/admin/users/list",
     "/api/admin/users/get",
     "/api/admin/users/create",
@@ -228,10 +228,12 @@ const ADMIN_ENDPOINTS: [&str; 14] = [
     "/api/admin/sources/create",
     "/api/admin/sources/rename",
     "/api/admin/sources/set_retired",
+    "/api/admin/exports/list",
 ];
 const SETTINGS_ENDPOINTS: [&str; 1] = ["/api/admin/settings/set_leads_enabled"];
 /// Every page route, as the router spells it.
-const PAGES: [&str; 22] = [
+const PAGES: [&str; 23] = [
+    "/admin/exports",
     "/",
     "/sign-in",
     "/account",
@@ -482,7 +484,7 @@ async fn admin_endpoints(w: &World) {
         let team = w.app.team(&format!("Spare {n}")).await;
         let empty_team = w.app.team(&format!("Empty {n}")).await;
         let target = w.target_user;
-        let calls: [(&str, String); 15] = [
+        let calls: [(&str, String); 16] = [
             (ADMIN_ENDPOINTS[0], String::new()),
             (ADMIN_ENDPOINTS[1], format!("id={target}")),
             (
@@ -512,6 +514,7 @@ async fn admin_endpoints(w: &World) {
             (ADMIN_ENDPOINTS[11], format!("name=Source+{n}")),
             (ADMIN_ENDPOINTS[12], format!("id=7&name=Partner+{n}")),
             (ADMIN_ENDPOINTS[13], "id=7&retired=false".to_string()),
+            (ADMIN_ENDPOINTS[14], String::new()),
             (SETTINGS_ENDPOINTS[0], "enabled=true".to_string()),
         ];
         for (path, body) in calls {
@@ -566,6 +569,7 @@ async fn pages(w: &World) {
             (format!("/admin/users/{target}"), 404, 200),
             ("/admin/teams".to_string(), 404, 200),
             ("/admin/sources".to_string(), 404, 200),
+            ("/admin/exports".to_string(), 404, 200),
             ("/admin/settings".to_string(), 404, 200),
             ("/no/such/page".to_string(), 404, 404),
         ];

@@ -110,6 +110,25 @@ async fn the_template_is_the_export_header_with_an_example() {
 }
 
 #[tokio::test]
+async fn a_compressed_download_ends_cleanly() {
+    let app = TestApp::sqlite().await;
+    let (_, cookie) = app.signed_in("boss", Role::Admin, None).await;
+    app::leads::demo::fill(&app.store, 200, 8).await.unwrap();
+    let req = Request::get("/leads/export.csv?all=1")
+        .header("host", HOST)
+        .header("cookie", cookie)
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    assert!(body.len() > 100);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn an_excel_export_starts_with_a_byte_order_mark() {
     let app = TestApp::sqlite().await;
     let (_, cookie) = app.signed_in("rep", Role::Rep, None).await;
@@ -169,4 +188,35 @@ fn the_command_line_exports_to_a_file_or_standard_output() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("won"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_download_stops_the_export() {
+    let app = TestApp::sqlite().await;
+    let (_, cookie) = app.signed_in("boss", Role::Admin, None).await;
+    app::leads::demo::fill(&app.store, 3000, 4).await.unwrap();
+    let res = app
+        .router
+        .clone()
+        .oneshot(get("/leads/export.csv?all=1", Some(&cookie)))
+        .await
+        .unwrap();
+    let mut body = res.into_body().into_data_stream();
+    body.next().await.unwrap().unwrap();
+    drop(body);
+    // The export notices at its next chunk and records how it ended.
+    let mut outcome = 0;
+    for _ in 0..100 {
+        outcome = scalar(
+            &app.store,
+            "SELECT count(*) FROM lead_exports WHERE outcome = 'cancelled' AND row_count < 3000",
+        )
+        .await;
+        if outcome == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(outcome, 1, "the export was cancelled, not finished");
+    app.finish().await;
 }

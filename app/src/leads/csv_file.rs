@@ -341,8 +341,9 @@ pub fn full_columns(layout: Layout) -> Vec<Column> {
     columns
 }
 
-/// The columns of the lead list, as an export of the view writes them
-/// (with the Id first, so the file can be matched on import).
+/// The columns the lead list shows, in its order, as an export of the
+/// view writes them (with the Id first, so the file can be matched on
+/// import; the owner by username, as the importer reads it).
 pub fn view_columns() -> Vec<Column> {
     vec![
         Column::Id,
@@ -355,11 +356,9 @@ pub fn view_columns() -> Vec<Column> {
         Column::Company,
         Column::Address(1, AddressPart::Country),
         Column::Address(1, AddressPart::City),
-        Column::Address(1, AddressPart::PostalCode),
         Column::Owner,
         Column::Source,
         Column::CreatedAt,
-        Column::UpdatedAt,
     ]
 }
 

@@ -290,6 +290,9 @@ mod ssr {
                 }
             },
         );
+        // Layers (compression) may poll again after the end: fused, the
+        // stream keeps answering "done".
+        let stream = futures::StreamExt::fuse(stream);
         let name = file_name(kind, chrono::Utc::now().date_naive());
         Response::builder()
             .status(StatusCode::OK)

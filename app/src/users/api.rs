@@ -357,6 +357,17 @@ pub async fn delete_team(id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// The 200 most recent lead exports (the audit trail of data leaving).
+#[server(endpoint = "admin/exports/list")]
+pub async fn list_exports() -> Result<Vec<crate::leads::export::ExportEntry>, AppError> {
+    use ssr::*;
+    run(async move {
+        current_admin()?;
+        crate::leads::store::recent_exports(&app_store()?, 200).await
+    })
+    .await
+}
+
 /// Every lead source, retired ones too.
 #[server(endpoint = "admin/sources/list")]
 pub async fn list_all_sources() -> Result<Vec<SourceRow>, AppError> {

@@ -351,3 +351,9 @@ pub async fn recent_exports(
     })
     .collect()
 }
+
+/// The SQL of a full export of every lead (no scope, no filter), for the
+/// benchmark's baseline: the database's own CSV dump of the same query.
+pub fn export_sql() -> String {
+    export_query(Scope::All, &LeadFilter::default()).sql().to_string()
+}

@@ -381,3 +381,11 @@ pub async fn recent_exports(
 ) -> Result<Vec<crate::leads::export::ExportEntry>, AppError> {
     dispatch!(store, filtered::recent_exports(limit))
 }
+
+/// The SQL of a full export of every lead (see `filtered::export_sql`).
+pub fn export_sql(store: &Store) -> String {
+    match store {
+        Store::Sqlite(_) => sqlite::filtered::export_sql(),
+        Store::Postgres(_) => postgres::filtered::export_sql(),
+    }
+}

@@ -138,7 +138,8 @@ fn FilterBar(
     let source = move || filter.with(|f| f.source.map(ref_code).unwrap_or_default());
     let owner = move || filter.with(|f| f.owner.map(ref_code).unwrap_or_default());
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let has_filter = move || !filter.with(LeadFilter::is_empty);
+    // Also for a filter that did not parse: the way out of a bad link.
+    let has_filter = move || query.with(|q| !filter_query(q).is_empty());
     view! {
         <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="filter-text">

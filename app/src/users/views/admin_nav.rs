@@ -24,6 +24,7 @@ pub fn AdminNav(
             <A href="/admin/users">"Users"</A>
             <A href="/admin/teams">"Teams"</A>
             <A href="/admin/sources">"Lead sources"</A>
+            <A href="/admin/exports">"Exports"</A>
             <A href="/admin/settings">"Settings"</A>
         </nav>
     }

@@ -1,6 +1,7 @@
 //! Pages for signing in and for the admin area.
 
 mod account;
+mod admin_exports;
 mod admin_nav;
 mod admin_settings;
 mod admin_sources;
@@ -11,6 +12,7 @@ mod sign_in;
 
 pub use account::AccountPage;
 pub use admin_settings::AdminSettingsPage;
+pub use admin_exports::AdminExportsPage;
 pub use admin_sources::AdminSourcesPage;
 pub use admin_teams::AdminTeamsPage;
 pub use admin_user::AdminUserPage;
