@@ -11,11 +11,13 @@ use crate::{
     accounts::views::{AccountListPage, AccountPage},
     components::{provide_session, Header, HomePage, NotFound},
     contacts::views::{ContactListPage, ContactPage, EditContactPage},
-    leads::views::{EditLeadPage, LeadDetailPage, LeadListPage, NewLeadPage, QualifyPage},
+    leads::views::{
+        EditLeadPage, LeadBoardPage, LeadDetailPage, LeadListPage, NewLeadPage, QualifyPage,
+    },
     opportunities::views::{EditOpportunityPage, OpportunityListPage, OpportunityPage},
     users::views::{
-        AccountPage as UserAccountPage, AdminExportsPage, AdminSettingsPage, AdminSourcesPage, AdminTeamsPage,
-        AdminUserPage, AdminUsersPage, SignInPage,
+        AccountPage as UserAccountPage, AdminExportsPage, AdminSettingsPage, AdminSourcesPage,
+        AdminTeamsPage, AdminUserPage, AdminUsersPage, SignInPage,
     },
 };
 
@@ -72,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/leads") view=LeadListPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/board") view=LeadBoardPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/new") view=NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=LeadDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id/edit") view=EditLeadPage ssr=SsrMode::Async />

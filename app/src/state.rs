@@ -16,17 +16,37 @@ pub struct AppState {
     /// Whether a reverse proxy in front sets `X-Forwarded-For`, `-Host`
     /// and `-Proto` (only then are they believed).
     pub trust_proxy: bool,
+    /// Where lead changes are published, for live lists and boards.
+    pub events: crate::leads::live::EventBus,
+    /// The most leads a browser is given to filter itself; a viewer who
+    /// may see more filters on the server.
+    pub browser_limit: usize,
 }
+
+/// The default of `AppState::browser_limit`.
+pub const DEFAULT_BROWSER_LIMIT: usize = 200_000;
 
 impl AppState {
     /// State for `store`, trusting no proxy headers.
     pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
         Self {
             leptos_options,
+            events: crate::leads::live::EventBus::new(store.clone()),
             store,
             trust_proxy: false,
+            browser_limit: DEFAULT_BROWSER_LIMIT,
         }
     }
+}
+
+/// The event bus, from the request's context.
+pub fn events() -> Result<crate::leads::live::EventBus, AppError> {
+    use_context::<AppState>()
+        .map(|state| state.events)
+        .ok_or_else(|| {
+            tracing::error!("AppState missing from the request context");
+            AppError::Internal
+        })
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,5 +110,14 @@ pub async fn run<T>(
 pub fn redirect_plain_form(target: &str) {
     if is_plain_form_post() {
         leptos_axum::redirect(target);
+    }
+}
+
+/// Tells every open list and board that these leads changed (after the
+/// change is committed). Never fails the request: the change is saved.
+pub async fn announce(ids: Vec<i64>) {
+    match events() {
+        Ok(bus) => bus.changed(ids).await,
+        Err(_) => tracing::warn!("a lead change could not be announced"),
     }
 }

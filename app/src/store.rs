@@ -190,6 +190,15 @@ impl Store {
             Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
+        // Data the schema cannot compute itself: leads written before
+        // their searchable text existed get it now.
+        let filled = crate::leads::store::fill_search_text(self).await?;
+        if filled > 0 {
+            tracing::info!(
+                leads = filled,
+                "filled in the searchable text of older leads"
+            );
+        }
         Ok(())
     }
 

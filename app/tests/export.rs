@@ -92,13 +92,22 @@ fn arbitrary_lead(rng: &mut SmallRng, i: usize, owners: &[String]) -> LeadForm {
     }
     let phones = (0..rng.gen_range(0..4))
         .map(|n| PhoneInput {
-            phone: format!("+{n}{} ({}) 555-{:04}", i % 9 + 1, rng.gen_range(100..999), n),
+            phone: format!(
+                "+{n}{} ({}) 555-{:04}",
+                i % 9 + 1,
+                rng.gen_range(100..999),
+                n
+            ),
             primary: n == 0,
         })
         .collect();
     let addresses = (0..rng.gen_range(0..3))
         .map(|n| AddressInput {
-            label: if n == 0 { "Head office".into() } else { text(rng) },
+            label: if n == 0 {
+                "Head office".into()
+            } else {
+                text(rng)
+            },
             street: text(rng),
             street2: String::new(),
             city: pick(rng, &["Berlin", "Zürich", "東京", "", "São Paulo"]).into(),
@@ -155,7 +164,10 @@ async fn export_text(store: &Store, scope: Scope, user: i64, request: ExportRequ
     while let Some(chunk) = rx.recv().await {
         text.push_str(&chunk);
     }
-    assert!(matches!(task.await.unwrap().unwrap(), ExportEnd::Complete(_)));
+    assert!(matches!(
+        task.await.unwrap().unwrap(),
+        ExportEnd::Complete(_)
+    ));
     text
 }
 
@@ -163,9 +175,17 @@ async fn export_text(store: &Store, scope: Scope, user: i64, request: ExportRequ
 /// independent reader of what the exporter wrote).
 fn parse_csv(text: &str) -> (Vec<String>, Vec<ImportRow>) {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
     let columns: Vec<Option<Column>> = header.iter().map(|h| Column::from_header(h)).collect();
-    assert!(columns.iter().all(Option::is_some), "every header is known: {header:?}");
+    assert!(
+        columns.iter().all(Option::is_some),
+        "every header is known: {header:?}"
+    );
     let rows = reader
         .records()
         .map(|record| {
@@ -211,7 +231,7 @@ both!(export_then_import_changes_nothing, |store: &Store| {
                     app::leads::model::OwnerChoice::User(id) => Some(id),
                     _ => None,
                 };
-                store::insert_lead(&store, owner, &lead).await.unwrap();
+                store::insert_lead(&store, owner, &lead, 1).await.unwrap();
             }
         }
         let before = all_leads(&store).await;
@@ -241,7 +261,11 @@ both!(export_then_import_changes_nothing, |store: &Store| {
                 row.id
             );
         }
-        assert_eq!(all_leads(&store).await, before, "nothing changed, nothing added");
+        assert_eq!(
+            all_leads(&store).await,
+            before,
+            "nothing changed, nothing added"
+        );
 
         // An edited cell is the one change an import makes.
         let mut edited = rows.clone();
@@ -257,98 +281,116 @@ both!(export_then_import_changes_nothing, |store: &Store| {
     }
 });
 
-both!(a_reps_export_holds_only_what_they_may_see, |store: &Store| {
-    let store = store.clone();
-    async move {
-        let admin = add_user(&store, "admin-y", Role::Admin).await;
-        let rep = add_user(&store, "rep-y", Role::Rep).await;
-        let other = add_user(&store, "rep-z", Role::Rep).await;
-        let mut visible = Vec::new();
-        for (i, owner) in [Some(rep.id), Some(other.id), None, Some(admin.id), Some(rep.id)]
+both!(
+    a_reps_export_holds_only_what_they_may_see,
+    |store: &Store| {
+        let store = store.clone();
+        async move {
+            let admin = add_user(&store, "admin-y", Role::Admin).await;
+            let rep = add_user(&store, "rep-y", Role::Rep).await;
+            let other = add_user(&store, "rep-z", Role::Rep).await;
+            let mut visible = Vec::new();
+            for (i, owner) in [
+                Some(rep.id),
+                Some(other.id),
+                None,
+                Some(admin.id),
+                Some(rep.id),
+            ]
             .into_iter()
             .enumerate()
-        {
-            let lead = ValidLead::parse(&LeadForm {
-                name: format!("Lead {i}"),
-                ..Default::default()
-            })
-            .unwrap();
-            let id = store::insert_lead(&store, owner, &lead).await.unwrap();
-            if owner.is_none() || owner == Some(rep.id) {
-                visible.push(id);
+            {
+                let lead = ValidLead::parse(&LeadForm {
+                    name: format!("Lead {i}"),
+                    ..Default::default()
+                })
+                .unwrap();
+                let id = store::insert_lead(&store, owner, &lead, 1).await.unwrap();
+                if owner.is_none() || owner == Some(rep.id) {
+                    visible.push(id);
+                }
             }
+            let text = export_text(
+                &store,
+                rep.scope(),
+                rep.id,
+                ExportRequest {
+                    kind: ExportKind::All,
+                    ..Default::default()
+                },
+            )
+            .await;
+            let (_, rows) = parse_csv(&text);
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.id.unwrap()).collect();
+            ids.sort();
+            assert_eq!(ids, visible);
+            let recent = store::recent_exports(&store, 5).await.unwrap();
+            assert_eq!(recent[0].rows, visible.len() as i64);
+            assert_eq!(recent[0].outcome, "complete");
+            assert_eq!(recent[0].user.as_deref(), Some("rep-y (display)"));
         }
-        let text = export_text(
-            &store,
-            rep.scope(),
-            rep.id,
-            ExportRequest {
-                kind: ExportKind::All,
-                ..Default::default()
-            },
-        )
-        .await;
-        let (_, rows) = parse_csv(&text);
-        let mut ids: Vec<i64> = rows.iter().map(|r| r.id.unwrap()).collect();
-        ids.sort();
-        assert_eq!(ids, visible);
-        let recent = store::recent_exports(&store, 5).await.unwrap();
-        assert_eq!(recent[0].rows, visible.len() as i64);
-        assert_eq!(recent[0].outcome, "complete");
-        assert_eq!(recent[0].user.as_deref(), Some("rep-y (display)"));
     }
-});
+);
 
-both!(a_view_export_holds_the_lists_rows_in_order, |store: &Store| {
-    let store = store.clone();
-    async move {
-        let admin = add_user(&store, "admin-v", Role::Admin).await;
-        app::leads::demo::fill(&store, 300, 5).await.unwrap();
-        let filter = LeadFilter::from_query("q=a&status=new,canceled").unwrap();
-        let mut listed = Vec::new();
-        let mut req = LeadPageRequest {
-            limit: Some(40),
-            filter: filter.clone(),
-            ..Default::default()
-        };
-        loop {
-            let page = store::list_leads(&store, Scope::All, &req).await.unwrap();
-            listed.extend(page.rows.iter().map(|r| (r.id, r.name.clone(), r.email.clone())));
-            match page.older {
-                Some(cursor) => req.before = Some(cursor),
-                None => break,
-            }
-        }
-        assert!(listed.len() > 20 && listed.len() < 300, "{}", listed.len());
-        let text = export_text(
-            &store,
-            Scope::All,
-            admin.id,
-            ExportRequest {
-                kind: ExportKind::View,
+both!(
+    a_view_export_holds_the_lists_rows_in_order,
+    |store: &Store| {
+        let store = store.clone();
+        async move {
+            let admin = add_user(&store, "admin-v", Role::Admin).await;
+            app::leads::demo::fill(&store, 300, 5).await.unwrap();
+            let filter = LeadFilter::from_query("q=a&status=new,canceled").unwrap();
+            let mut listed = Vec::new();
+            let mut req = LeadPageRequest {
+                limit: Some(40),
                 filter: filter.clone(),
-                bom: true,
-            },
-        )
-        .await;
-        assert!(text.starts_with('\u{feff}'));
-        let (header, rows) = parse_csv(text.trim_start_matches('\u{feff}'));
-        assert_eq!(header[..3], ["Id", "Lead name", "Status Id"]);
-        let exported: Vec<(i64, String, Option<String>)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.id.unwrap(),
-                    r.form.name.clone(),
-                    r.form.emails.first().map(|e| e.email.clone()),
-                )
-            })
-            .collect();
-        assert_eq!(exported, listed);
-        let count = store::count_filtered(&store, Scope::All, &filter).await.unwrap();
-        assert_eq!(count as usize, listed.len());
+                ..Default::default()
+            };
+            loop {
+                let page = store::list_leads(&store, Scope::All, &req).await.unwrap();
+                listed.extend(
+                    page.rows
+                        .iter()
+                        .map(|r| (r.id, r.name.clone(), r.email.clone())),
+                );
+                match page.older {
+                    Some(cursor) => req.before = Some(cursor),
+                    None => break,
+                }
+            }
+            assert!(listed.len() > 20 && listed.len() < 300, "{}", listed.len());
+            let text = export_text(
+                &store,
+                Scope::All,
+                admin.id,
+                ExportRequest {
+                    kind: ExportKind::View,
+                    filter: filter.clone(),
+                    bom: true,
+                },
+            )
+            .await;
+            assert!(text.starts_with('\u{feff}'));
+            let (header, rows) = parse_csv(text.trim_start_matches('\u{feff}'));
+            assert_eq!(header[..3], ["Id", "Lead name", "Status Id"]);
+            let exported: Vec<(i64, String, Option<String>)> = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.unwrap(),
+                        r.form.name.clone(),
+                        r.form.emails.first().map(|e| e.email.clone()),
+                    )
+                })
+                .collect();
+            assert_eq!(exported, listed);
+            let count = store::count_filtered(&store, Scope::All, &filter)
+                .await
+                .unwrap();
+            assert_eq!(count as usize, listed.len());
+        }
     }
-});
+);
 
 both!(a_reader_that_goes_away_stops_the_export, |store: &Store| {
     let store = store.clone();

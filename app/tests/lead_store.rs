@@ -86,7 +86,7 @@ fn valid(form: &LeadForm) -> ValidLead {
 }
 
 async fn insert(store: &Store, form: &LeadForm) -> i64 {
-    store::insert_lead(store, Some(OWNER), &valid(form))
+    store::insert_lead(store, Some(OWNER), &valid(form), 1)
         .await
         .expect("insert")
 }
@@ -148,7 +148,7 @@ both!(
             form.addresses.truncate(1);
             form.source_id.clear();
             form.tags = "renewal".into();
-            let version = store::update_lead(&store, Scope::All, id, 1, &valid(&form), None)
+            let version = store::update_lead(&store, Scope::All, 1, id, 1, &valid(&form), None)
                 .await
                 .unwrap();
             assert_eq!(version, 2);
@@ -176,6 +176,7 @@ both!(
             store::update_lead(
                 &store,
                 Scope::All,
+                1,
                 id,
                 1,
                 &valid(&full_form("First edit")),
@@ -186,6 +187,7 @@ both!(
             let err = store::update_lead(
                 &store,
                 Scope::All,
+                1,
                 id,
                 1,
                 &valid(&full_form("Stale edit")),
@@ -218,9 +220,17 @@ both!(missing_leads_are_not_found, |store: &Store| {
                 .unwrap_err(),
             AppError::NotFound
         );
-        let err = store::update_lead(&store, Scope::All, 4242, 1, &valid(&full_form("x")), None)
-            .await
-            .unwrap_err();
+        let err = store::update_lead(
+            &store,
+            Scope::All,
+            1,
+            4242,
+            1,
+            &valid(&full_form("x")),
+            None,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err, AppError::NotFound);
     }
 });
@@ -256,7 +266,7 @@ both!(
         async move {
             let mut form = full_form("Bad source");
             form.source_id = "999".into();
-            let err = store::insert_lead(&store, None, &valid(&form))
+            let err = store::insert_lead(&store, None, &valid(&form), 1)
                 .await
                 .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "source_id");
@@ -273,7 +283,7 @@ both!(
             let source = store::insert_source(&store, "Trade fair").await.unwrap();
             let mut form = full_form("Fair lead");
             form.source_id = source.to_string();
-            let id = store::insert_lead(&store, None, &valid(&form))
+            let id = store::insert_lead(&store, None, &valid(&form), 1)
                 .await
                 .unwrap();
             store::set_source_retired(&store, source, true)
@@ -286,23 +296,23 @@ both!(
                 .all(|s| s.id != source));
             // The old lead keeps it, also through an edit.
             form.name = "Fair lead, edited".into();
-            store::update_lead(&store, Scope::All, id, 1, &valid(&form), None)
+            store::update_lead(&store, Scope::All, 1, id, 1, &valid(&form), None)
                 .await
                 .unwrap();
             let lead = store::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!(lead.source.map(|s| s.name).as_deref(), Some("Trade fair"));
             // Nothing new gets it: not a new lead, not an old lead switching to it.
-            let err = store::insert_lead(&store, None, &valid(&form))
+            let err = store::insert_lead(&store, None, &valid(&form), 1)
                 .await
                 .unwrap_err();
             assert!(err.field_errors()[0].message.contains("retired"), "{err:?}");
             let mut other = full_form("Other lead");
             other.source_id = "2".into();
-            let other_id = store::insert_lead(&store, None, &valid(&other))
+            let other_id = store::insert_lead(&store, None, &valid(&other), 1)
                 .await
                 .unwrap();
             other.source_id = source.to_string();
-            let err = store::update_lead(&store, Scope::All, other_id, 1, &valid(&other), None)
+            let err = store::update_lead(&store, Scope::All, 1, other_id, 1, &valid(&other), None)
                 .await
                 .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "source_id");
@@ -337,7 +347,9 @@ both!(
             for email in &mut lead.emails {
                 email.primary = true;
             }
-            let err = store::insert_lead(&store, None, &lead).await.unwrap_err();
+            let err = store::insert_lead(&store, None, &lead, 1)
+                .await
+                .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "emails", "{err:?}");
             assert_eq!(store::count_leads(&store, Scope::All).await.unwrap(), 0);
 
@@ -345,7 +357,7 @@ both!(
             let id = insert(&store, &full_form("Kept")).await;
             let mut lead = valid(&full_form("Changed"));
             lead.phones.push(lead.phones[0].clone());
-            let err = store::update_lead(&store, Scope::All, id, 1, &lead, None)
+            let err = store::update_lead(&store, Scope::All, 1, id, 1, &lead, None)
                 .await
                 .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "phones", "{err:?}");
@@ -563,6 +575,7 @@ both!(
                     store::update_lead(
                         &store,
                         Scope::All,
+                        1,
                         id,
                         1,
                         &valid(&full_form("Edited")),
@@ -582,6 +595,7 @@ both!(
                     store::update_lead(
                         &store,
                         Scope::All,
+                        1,
                         target,
                         2,
                         &valid(&full_form(&format!("Edit {n}"))),

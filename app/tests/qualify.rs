@@ -53,7 +53,7 @@ async fn lead(store: &Store, company: &str) -> i64 {
         }],
         ..Default::default()
     };
-    leads::insert_lead(store, Some(USER), &ValidLead::parse(&form).unwrap())
+    leads::insert_lead(store, Some(USER), &ValidLead::parse(&form).unwrap(), 1)
         .await
         .unwrap()
 }
@@ -248,6 +248,9 @@ both!(
                 e.primary = true;
             }
             plan.contact = app::leads::qualify::ContactPlan::New(Box::new(contact));
+            // Creating the lead recorded one entry; the failed conversion
+            // must add none.
+            let history_before = count(&store, "lead_history").await;
             let err = crm::qualify_lead(&store, Scope::All, USER, &plan)
                 .await
                 .unwrap_err();
@@ -257,10 +260,10 @@ both!(
                 "contacts",
                 "contact_emails",
                 "opportunities",
-                "lead_history",
             ] {
                 assert_eq!(count(&store, table).await, 0, "{table}");
             }
+            assert_eq!(count(&store, "lead_history").await, history_before);
             let lead = leads::load_lead(&store, Scope::All, id).await.unwrap();
             assert_eq!((lead.status, lead.version), (LeadStatus::New, 1));
             // And the same plan with a good contact then succeeds.
@@ -287,6 +290,7 @@ both!(
             leads::update_lead(
                 &store,
                 Scope::All,
+                1,
                 id,
                 1,
                 &ValidLead::parse(&form).unwrap(),

@@ -75,6 +75,7 @@ both!(the_sql_scope_and_the_rust_rule_agree, |store: &Store| {
                 &store,
                 owner.map(|o| o.id),
                 &ValidLead::parse(&form).unwrap(),
+                1,
             )
             .await
             .unwrap();

@@ -8,7 +8,7 @@ test("the list pages through leads newest first, and back", async ({ page, reque
   for (let i = 0; i < missing; i++) await createLead(request, { name: `${prefix} ${i}` });
   const total = await leadCount(request);
 
-  await page.goto("/leads");
+  await page.goto("/leads?view=all");
   await expect(page.getByText(`${total} leads in all`)).toBeVisible();
   const rows = page.getByRole("row");
   await expect(rows).toHaveCount(51); // header + 50
@@ -16,11 +16,11 @@ test("the list pages through leads newest first, and back", async ({ page, reque
   await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Older →" }).click();
-  await expect(page).toHaveURL(/\?before=\d+_\d+$/);
+  await expect(page).toHaveURL(/\?view=all&before=\d+_\d+$/);
   await expect(rows.nth(1)).not.toContainText(firstOnPageOne!);
 
   await page.getByRole("link", { name: "← Newer" }).click();
-  await expect(page).toHaveURL(/\?after=\d+_\d+$/);
+  await expect(page).toHaveURL(/\?view=all&after=\d+_\d+$/);
   await expect(rows).toHaveCount(51);
   await expect(rows.nth(1).getByRole("link")).toHaveText(firstOnPageOne!);
   await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);

@@ -63,6 +63,15 @@ test("a rep walks the qualify wizard, goes back without losing input, and lands 
   await expect(page.getByRole("region", { name: "Qualified into" })).toContainText(company);
   await expect(page.getByRole("region", { name: "Activity" })).toContainText("Status: New → Qualified");
 
+  // Gone from Open leads (the default view), still in All leads.
+  await openLive(page, "/leads");
+  await expect(page.getByRole("link", { name: "Open leads" })).toHaveAttribute("aria-current", "page");
+  await page.getByRole("searchbox", { name: "Search leads" }).fill(company);
+  await expect(page).toHaveURL(/status=new&q=/);
+  await expect(page.getByText("No leads match these filters")).toBeVisible();
+  await page.getByLabel("Status").selectOption({ label: "Any status" });
+  await expect(page.getByRole("row").filter({ hasText: `${company} deal` })).toContainText("Qualified");
+
   // The same company in another case: the account is linked, not duplicated.
   const again = await leadFor(request, `  ${company.toUpperCase()} `);
   await openLive(page, `/leads/${again}/qualify`);
@@ -144,7 +153,7 @@ test("accounts, contacts and opportunities are listed and filtered", async ({ pa
 test("the list's row menu disqualifies, reactivates and opens the wizard", async ({ page, request }) => {
   const name = unique("Row menu lead");
   await createLead(request, { name });
-  await openLive(page, "/leads");
+  await openLive(page, "/leads?view=all");
   const row = page.getByRole("row").filter({ hasText: name });
   await row.getByRole("button", { name: `Actions for ${name}` }).click();
   await row.getByRole("button", { name: "Disqualify" }).click();

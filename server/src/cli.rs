@@ -44,6 +44,10 @@ pub enum Command {
         /// reverse proxy that sets them).
         #[arg(long, env = "LEADLINE_TRUST_PROXY")]
         trust_proxy: bool,
+        /// The most leads a browser is given to filter itself; users who
+        /// may see more filter on the server (same screen, paged).
+        #[arg(long, env = "LEADLINE_BROWSER_LIMIT", default_value_t = app::state::DEFAULT_BROWSER_LIMIT)]
+        browser_limit: usize,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -143,12 +147,29 @@ impl Cli {
             None => {
                 let store = self.open_store().await?;
                 crate::users::first_run(&store).await?;
-                crate::serve::serve(store, None, false).await
+                let browser_limit = std::env::var("LEADLINE_BROWSER_LIMIT")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(app::state::DEFAULT_BROWSER_LIMIT);
+                let options = crate::serve::ServeOptions {
+                    browser_limit,
+                    ..Default::default()
+                };
+                crate::serve::serve(store, options).await
             }
-            Some(Command::Serve { addr, trust_proxy }) => {
+            Some(Command::Serve {
+                addr,
+                trust_proxy,
+                browser_limit,
+            }) => {
                 let store = self.open_store().await?;
                 crate::users::first_run(&store).await?;
-                crate::serve::serve(store, *addr, *trust_proxy).await
+                let options = crate::serve::ServeOptions {
+                    addr: *addr,
+                    trust_proxy: *trust_proxy,
+                    browser_limit: *browser_limit,
+                };
+                crate::serve::serve(store, options).await
             }
             Some(Command::Migrate) => {
                 let store = self.open_store().await?;

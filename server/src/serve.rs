@@ -59,6 +59,9 @@ pub fn router(state: AppState) -> Router {
             app::leads::export::TEMPLATE_PATH,
             get(app::leads::export::template),
         )
+        // The leads a browser filters itself, and their changes, live.
+        .route(app::leads::live::INDEX_PATH, get(app::leads::live::index))
+        .route(app::leads::live::EVENTS_PATH, get(app::leads::live::events))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Every page, server function and file passes the gate (who is
         // asking, may they); the health checks below do not need it.
@@ -86,13 +89,35 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Serves the app on `addr` (or the configured site address) until
-/// SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
-pub async fn serve(
-    store: Store,
-    addr: Option<SocketAddr>,
-    trust_proxy: bool,
-) -> anyhow::Result<()> {
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Where to listen (default: the configured site address).
+    pub addr: Option<SocketAddr>,
+    /// Believe a reverse proxy's forwarding headers.
+    pub trust_proxy: bool,
+    /// The most leads a browser is given to filter itself.
+    pub browser_limit: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            addr: None,
+            trust_proxy: false,
+            browser_limit: app::state::DEFAULT_BROWSER_LIMIT,
+        }
+    }
+}
+
+/// Serves the app (see `ServeOptions`) until SIGINT/SIGTERM, then
+/// finishes in-flight requests and closes the store.
+pub async fn serve(store: Store, options: ServeOptions) -> anyhow::Result<()> {
+    let ServeOptions {
+        addr,
+        trust_proxy,
+        browser_limit,
+    } = options;
     let conf = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = conf.leptos_options;
     // cargo-leptos bakes the site name into the binary; a plain `cargo
@@ -107,6 +132,7 @@ pub async fn serve(
     let addr = leptos_options.site_addr;
     let state = AppState {
         trust_proxy,
+        browser_limit,
         ..AppState::new(leptos_options, store.clone())
     };
     let listener = tokio::net::TcpListener::bind(addr)

@@ -144,6 +144,7 @@ impl World {
                 &self.app.store,
                 owner(target),
                 &ValidLead::parse(&form).unwrap(),
+                1,
             )
             .await
             .unwrap();
@@ -232,7 +233,8 @@ const ADMIN_ENDPOINTS: [&str; 15] = [
 ];
 const SETTINGS_ENDPOINTS: [&str; 1] = ["/api/admin/settings/set_leads_enabled"];
 /// Every page route, as the router spells it.
-const PAGES: [&str; 23] = [
+const PAGES: [&str; 24] = [
+    "/leads/board",
     "/admin/exports",
     "/",
     "/sign-in",
@@ -350,7 +352,10 @@ async fn lead_area_endpoints(w: &World) {
             for path in ["/leads/export.csv", "/leads/template.csv"] {
                 let (status, headers) = w.page(actor, path).await;
                 assert_eq!(status, 303, "{path} sends the anonymous to sign in");
-                assert!(headers["location"].to_str().unwrap().starts_with("/sign-in"));
+                assert!(headers["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/sign-in"));
             }
             for path in LEAD_AREA_ENDPOINTS {
                 assert_eq!(w.call(actor, path, "").await.0, 401, "{path}");
@@ -560,6 +565,7 @@ async fn pages(w: &World) {
             ("/sign-in".to_string(), 303, 303),
             ("/leads".to_string(), 200, 200),
             ("/leads/new".to_string(), 200, 200),
+            ("/leads/board".to_string(), 200, 200),
             ("/account".to_string(), 200, 200),
             ("/accounts".to_string(), 200, 200),
             ("/contacts".to_string(), 200, 200),

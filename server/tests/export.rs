@@ -34,12 +34,23 @@ async fn streams_before_it_finishes(app: TestApp) {
     let headers = res.headers().clone();
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     let disposition = headers["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename=\"leads-all-"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"leads-all-"),
+        "{disposition}"
+    );
     let mut body = res.into_body().into_data_stream();
     let header = body.next().await.unwrap().unwrap();
     assert!(header.starts_with(b"Id,Lead name,Status Id,"));
     let first = body.next().await.unwrap().unwrap();
-    assert_eq!(csv_rows(&format!("{}{}", String::from_utf8_lossy(&header), String::from_utf8_lossy(&first))).len(), 1);
+    assert_eq!(
+        csv_rows(&format!(
+            "{}{}",
+            String::from_utf8_lossy(&header),
+            String::from_utf8_lossy(&first)
+        ))
+        .len(),
+        1
+    );
     // The first row is here; the export is still running.
     let outcome = scalar(
         &app.store,
@@ -123,7 +134,9 @@ async fn a_compressed_download_ends_cleanly() {
     let res = app.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-encoding"], "gzip");
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
     assert!(body.len() > 100);
     app.finish().await;
 }
@@ -155,7 +168,11 @@ fn the_command_line_exports_to_a_file_or_standard_output() {
         .args(["demo", "--leads", "120", "--database-url", &db])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let file = dir.path().join("new.csv");
     let out = leadline()
@@ -163,7 +180,11 @@ fn the_command_line_exports_to_a_file_or_standard_output() {
         .arg(&file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("Exported"));
     let text = std::fs::read_to_string(&file).unwrap();
     let rows = csv_rows(&text);
@@ -178,7 +199,11 @@ fn the_command_line_exports_to_a_file_or_standard_output() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("Id,Lead name,"), "{}", &text[..80.min(text.len())]);
+    assert!(
+        text.starts_with("Id,Lead name,"),
+        "{}",
+        &text[..80.min(text.len())]
+    );
     assert_eq!(csv_rows(&text).len(), 120);
 
     // A bad value is refused before anything is written.

@@ -48,7 +48,7 @@ pub struct Saved {
 pub(crate) mod ssr {
     pub use crate::{
         leads::{model::ValidLead, store},
-        state::{redirect_plain_form, run, store as app_store},
+        state::{announce, redirect_plain_form, run, store as app_store},
         users::auth::leads_user,
     };
 
@@ -137,8 +137,9 @@ pub async fn create_lead(form: LeadForm, after: Option<AfterSave>) -> Result<Sav
         let owner = resolve_owner(&store, &user, lead.owner, None)
             .await?
             .flatten();
-        let id = store::insert_lead(&store, owner, &lead).await?;
+        let id = store::insert_lead(&store, owner, &lead, user.id).await?;
         tracing::info!(lead_id = id, user_id = user.id, "lead created");
+        announce(vec![id]).await;
         redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version: 1 })
     })
@@ -161,8 +162,10 @@ pub async fn update_lead(
         let store = app_store()?;
         let current = store::lead_owner(&store, user.scope(), id).await?;
         let owner = resolve_owner(&store, &user, lead.owner, Some(current)).await?;
-        let version = store::update_lead(&store, user.scope(), id, version, &lead, owner).await?;
+        let version =
+            store::update_lead(&store, user.scope(), user.id, id, version, &lead, owner).await?;
         tracing::info!(lead_id = id, version, user_id = user.id, "lead updated");
+        announce(vec![id]).await;
         redirect_plain_form(&after.unwrap_or_default().target(id));
         Ok(Saved { id, version })
     })
@@ -177,6 +180,7 @@ pub async fn delete_lead(id: i64) -> Result<(), AppError> {
         let user = leads_user()?;
         store::delete_lead(&app_store()?, user.scope(), id).await?;
         tracing::info!(lead_id = id, user_id = user.id, "lead deleted");
+        announce(vec![id]).await;
         redirect_plain_form("/leads");
         Ok(())
     })

@@ -29,9 +29,7 @@ const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '\t', '\r', '\n', '\0'];
 /// Whether `value` begins with apostrophes (maybe none) and then a formula
 /// character.
 fn looks_like_formula(value: &str) -> bool {
-    value
-        .trim_start_matches('\'')
-        .starts_with(FORMULA_STARTS)
+    value.trim_start_matches('\'').starts_with(FORMULA_STARTS)
 }
 
 /// The cell to write for `value`: one apostrophe added when a spreadsheet
@@ -616,7 +614,16 @@ mod tests {
     #[test]
     fn formula_cells_get_one_apostrophe_and_lose_it_on_reading() {
         for value in [
-            "=1+1", "+1 555 0100", "-5", "@SUM(A1)", "\tx", "'=x", "''+y", "'plain", "plain", "",
+            "=1+1",
+            "+1 555 0100",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "'=x",
+            "''+y",
+            "'plain",
+            "plain",
+            "",
             "a=b",
         ] {
             let cell = neutralise(value);
@@ -641,7 +648,10 @@ mod tests {
             assert_eq!(Column::from_header(&column.header()), Some(*column));
         }
         assert_eq!(Column::from_header(" lead NAME "), Some(Column::Name));
-        assert_eq!(Column::from_header("Emails 12 Email"), Some(Column::Email(12)));
+        assert_eq!(
+            Column::from_header("Emails 12 Email"),
+            Some(Column::Email(12))
+        );
         assert_eq!(Column::from_header("Emails 0 Email"), None);
         assert_eq!(Column::from_header("Favourite colour"), None);
     }
@@ -651,7 +661,9 @@ mod tests {
         let mut out = String::new();
         write_cells(
             &mut out,
-            ["a,b", "say \"hi\"", "two\nlines", "plain"].into_iter().map(Cow::Borrowed),
+            ["a,b", "say \"hi\"", "two\nlines", "plain"]
+                .into_iter()
+                .map(Cow::Borrowed),
         );
         assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\r\n");
     }
@@ -674,7 +686,17 @@ mod tests {
         .collect();
         let row = read_row(
             &columns,
-            &["7", " Acme ", "NEW", "", "b@x.example", "'+1 555 0100", "de", "Berlin", "x"],
+            &[
+                "7",
+                " Acme ",
+                "NEW",
+                "",
+                "b@x.example",
+                "'+1 555 0100",
+                "de",
+                "Berlin",
+                "x",
+            ],
         )
         .unwrap();
         assert_eq!(row.id, Some(7));

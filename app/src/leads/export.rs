@@ -228,7 +228,10 @@ mod ssr {
             .get::<RequestAuth>()
             .and_then(|auth| auth.user.clone())
         else {
-            return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthenticated.to_string());
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                AppError::Unauthenticated.to_string(),
+            );
         };
         let request = match ExportRequest::from_query(req.uri().query().unwrap_or("")) {
             Ok(request) => request,
@@ -305,7 +308,10 @@ mod ssr {
             .header("x-content-type-options", "nosniff")
             .body(Body::from_stream(stream))
             .unwrap_or_else(|_| {
-                refuse(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string())
+                refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    AppError::Internal.to_string(),
+                )
             })
     }
 

@@ -9,12 +9,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{fields::CountryCode, model::LeadStatus};
+use super::{fields::CountryCode, model::LeadStatus, search::SearchWord};
 use crate::error::FieldError;
 
 /// The URL parameters a filter is made of (others, such as paging, are
 /// left to their owners).
-pub const FILTER_KEYS: [&str; 9] = [
+pub const FILTER_KEYS: [&str; 11] = [
     "q",
     "status",
     "source",
@@ -22,6 +22,8 @@ pub const FILTER_KEYS: [&str; 9] = [
     "country",
     "created_from",
     "created_to",
+    "updated_from",
+    "updated_to",
     "employees_min",
     "employees_max",
 ];
@@ -89,6 +91,10 @@ pub struct LeadFilter {
     pub created_from: Option<NaiveDate>,
     /// Created on or before this day (UTC).
     pub created_to: Option<NaiveDate>,
+    /// Last changed on or after this day (UTC).
+    pub updated_from: Option<NaiveDate>,
+    /// Last changed on or before this day (UTC).
+    pub updated_to: Option<NaiveDate>,
     /// At least this many employees.
     pub employees_min: Option<i64>,
     /// At most this many employees.
@@ -101,6 +107,20 @@ impl LeadFilter {
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, Vec<FieldError>> {
+        let (filter, errors) = Self::parse_pairs(pairs);
+        if errors.is_empty() {
+            Ok(filter)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses URL parameters, keeping every part that is valid: the filter
+    /// of the good parts, and a problem per bad one (which is left out).
+    /// The list uses this, so a stale or hand-edited link still opens.
+    pub fn parse_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Self, Vec<FieldError>) {
         let mut filter = Self::default();
         let mut errors = Vec::new();
         let mut fail = |key: &str, message: String| errors.push(FieldError::new(key, message));
@@ -143,48 +163,67 @@ impl LeadFilter {
                     Ok(c) => filter.country = Some(c.as_str().to_string()),
                     Err(m) => fail(key, m),
                 },
-                "created_from" | "created_to" => {
+                "created_from" | "created_to" | "updated_from" | "updated_to" => {
                     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-                        Ok(day) if key == "created_from" => filter.created_from = Some(day),
-                        Ok(day) => filter.created_to = Some(day),
+                        Ok(day) => {
+                            let slot = match key {
+                                "created_from" => &mut filter.created_from,
+                                "created_to" => &mut filter.created_to,
+                                "updated_from" => &mut filter.updated_from,
+                                _ => &mut filter.updated_to,
+                            };
+                            *slot = Some(day);
+                        }
                         Err(_) => fail(key, format!("\"{value}\" is not a date (YYYY-MM-DD)")),
                     }
                 }
                 "employees_min" | "employees_max" => match value.parse::<u32>() {
                     Ok(n) if key == "employees_min" => filter.employees_min = Some(n.into()),
                     Ok(n) => filter.employees_max = Some(n.into()),
-                    Err(_) => fail(key, format!("\"{value}\" is not a whole number of 0 or more")),
+                    Err(_) => fail(
+                        key,
+                        format!("\"{value}\" is not a whole number of 0 or more"),
+                    ),
                 },
                 _ => {}
             }
         }
-        if let (Some(from), Some(to)) = (filter.created_from, filter.created_to) {
-            if from > to {
-                fail("created_to", "The end date is before the start date".to_string());
+        for (from, to, key) in [
+            (filter.created_from, filter.created_to, "created_to"),
+            (filter.updated_from, filter.updated_to, "updated_to"),
+        ] {
+            if let (Some(from), Some(to)) = (from, to) {
+                if from > to {
+                    fail(key, "The end date is before the start date".to_string());
+                    match key {
+                        "created_to" => filter.created_to = None,
+                        _ => filter.updated_to = None,
+                    }
+                }
             }
         }
         if let (Some(min), Some(max)) = (filter.employees_min, filter.employees_max) {
             if min > max {
-                fail("employees_max", "The maximum is below the minimum".to_string());
+                fail(
+                    "employees_max",
+                    "The maximum is below the minimum".to_string(),
+                );
+                filter.employees_max = None;
             }
         }
-        if errors.is_empty() {
-            Ok(filter)
-        } else {
-            Err(errors)
-        }
+        (filter, errors)
+    }
+
+    /// Parses a URL query string, keeping the valid parts (see
+    /// `parse_pairs`).
+    pub fn parse_query(query: &str) -> (Self, Vec<FieldError>) {
+        let pairs = query_pairs(query);
+        Self::parse_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     /// Parses a URL query string (`a=1&b=2`, without the `?`).
     pub fn from_query(query: &str) -> Result<Self, Vec<FieldError>> {
-        let pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (decode_component(k), decode_component(v))
-            })
-            .collect();
+        let pairs = query_pairs(query);
         Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
@@ -212,6 +251,12 @@ impl LeadFilter {
         }
         if let Some(day) = self.created_to {
             out.push(("created_to", day.to_string()));
+        }
+        if let Some(day) = self.updated_from {
+            out.push(("updated_from", day.to_string()));
+        }
+        if let Some(day) = self.updated_to {
+            out.push(("updated_to", day.to_string()));
         }
         if let Some(n) = self.employees_min {
             out.push(("employees_min", n.to_string()));
@@ -245,10 +290,31 @@ impl LeadFilter {
         self.to_pairs().is_empty()
     }
 
-    /// The words of the free-text filter, lower-cased.
-    pub fn words(&self) -> Vec<String> {
-        self.q.split_whitespace().map(str::to_lowercase).collect()
+    /// The words of the free-text filter, ready to match.
+    pub fn words(&self) -> Vec<SearchWord> {
+        super::search::words(&self.q)
     }
+
+    /// The filter without its status part: what the per-status counts
+    /// beside the status filter are about.
+    pub fn without_status(&self) -> Self {
+        Self {
+            status: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// The decoded `key=value` pairs of a query string (without `?`).
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode_component(k), decode_component(v))
+        })
+        .collect()
 }
 
 /// Percent-encodes a URL query component (RFC 3986 unreserved kept).
@@ -339,7 +405,14 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["status", "owner", "source", "country", "created_from", "employees_min"]
+            [
+                "status",
+                "owner",
+                "source",
+                "country",
+                "created_from",
+                "employees_min"
+            ]
         );
         assert!(errors[0].message.contains("won"));
     }
@@ -355,7 +428,29 @@ mod tests {
     #[test]
     fn words_are_lower_cased() {
         let filter = parse("q=%20Ada%20%20LOVELACE%20").unwrap();
-        assert_eq!(filter.words(), ["ada", "lovelace"]);
+        let words: Vec<String> = filter.words().into_iter().map(|w| w.text).collect();
+        assert_eq!(words, ["ada", "lovelace"]);
+    }
+
+    #[test]
+    fn a_lenient_parse_keeps_the_good_parts_and_names_the_bad() {
+        let (filter, errors) =
+            LeadFilter::parse_query("q=acme&status=new,won&owner=bob&updated_from=2026-01-02");
+        assert_eq!(filter.q, "acme");
+        assert_eq!(filter.status, vec![LeadStatus::New]);
+        assert_eq!(filter.owner, None);
+        assert_eq!(filter.updated_from, NaiveDate::from_ymd_opt(2026, 1, 2));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["status", "owner"]);
+    }
+
+    #[test]
+    fn a_lenient_parse_drops_the_end_of_a_backwards_range() {
+        let (filter, errors) =
+            LeadFilter::parse_query("updated_from=2026-03-01&updated_to=2026-02-01");
+        assert_eq!(filter.updated_to, None);
+        assert!(filter.updated_from.is_some());
+        assert_eq!(errors[0].field, "updated_to");
     }
 
     #[test]

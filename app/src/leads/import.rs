@@ -90,16 +90,20 @@ mod ssr {
                 return Ok(String::new());
             }
             if self.sources.is_none() {
-                let all = store::list_all_sources(store).await.map_err(|_| {
-                    FieldError::new("Source", "The lead sources could not be read")
-                })?;
+                let all = store::list_all_sources(store)
+                    .await
+                    .map_err(|_| FieldError::new("Source", "The lead sources could not be read"))?;
                 self.sources = Some(
                     all.into_iter()
                         .map(|s| (s.name.to_lowercase(), s.id))
                         .collect(),
                 );
             }
-            match self.sources.as_ref().and_then(|m| m.get(&name.to_lowercase())) {
+            match self
+                .sources
+                .as_ref()
+                .and_then(|m| m.get(&name.to_lowercase()))
+            {
                 Some(id) => Ok(id.to_string()),
                 None => Err(FieldError::new(
                     "Source",
@@ -244,7 +248,9 @@ mod ssr {
                 let owner = resolve_owner(store, user, lead.owner, None)
                     .await?
                     .flatten();
-                Ok(RowOutcome::Created(store::insert_lead(store, owner, &lead).await?))
+                Ok(RowOutcome::Created(
+                    store::insert_lead(store, owner, &lead, user.id).await?,
+                ))
             }
             Some(current) => {
                 let current_owner = current.owner.as_ref().map(|o| o.id);
@@ -260,8 +266,16 @@ mod ssr {
                 if owner.is_none() && same {
                     return Ok(RowOutcome::Unchanged(current.id));
                 }
-                store::update_lead(store, scope, current.id, current.version, &lead, owner)
-                    .await?;
+                store::update_lead(
+                    store,
+                    scope,
+                    user.id,
+                    current.id,
+                    current.version,
+                    &lead,
+                    owner,
+                )
+                .await?;
                 Ok(RowOutcome::Updated(current.id))
             }
         }

@@ -6,10 +6,15 @@ pub mod csv_file;
 pub mod demo;
 pub mod export;
 pub mod fields;
-pub mod import;
 pub mod filter;
+pub mod grid;
+pub mod history;
+pub mod import;
+pub mod index;
+pub mod live;
 pub mod model;
 pub mod qualify;
+pub mod search;
 pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -821,12 +821,18 @@ pub struct LeadRow {
     pub country: Option<String>,
     /// City of the primary address.
     pub city: Option<String>,
+    /// Postal code of the primary address.
+    pub postal_code: Option<String>,
+    /// Owner's id.
+    pub owner_id: Option<i64>,
     /// Owner's display name.
     pub owner: Option<String>,
     /// Source name.
     pub source: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A position in the newest-first list: the last row's (created_at, id).
@@ -896,6 +902,9 @@ pub struct LeadPage {
     pub newer: Option<LeadCursor>,
     /// How many leads match the filter in all.
     pub total: i64,
+    /// How many leads match the filter's other parts, per status (every
+    /// status, in pipeline order): the counts beside the status filter.
+    pub counts: Vec<(LeadStatus, i64)>,
 }
 
 /// What to look for when checking for duplicates before saving.
@@ -945,6 +954,24 @@ pub struct DuplicateLead {
     pub name: String,
     /// The shared email or phone.
     pub matched_on: String,
+}
+
+impl ValidLead {
+    /// The lead's searchable text, as stored with it (see `super::search`).
+    pub fn search_text(&self) -> String {
+        super::search::search_text(
+            self.name.as_str(),
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+            self.company_name.as_deref(),
+            self.emails.iter().map(|e| e.email.as_str()),
+        )
+    }
+
+    /// The digits of the lead's phones, as stored with it.
+    pub fn phone_text(&self) -> String {
+        super::search::phone_text(self.phones.iter().map(|p| p.phone.as_str()))
+    }
 }
 
 #[cfg(test)]

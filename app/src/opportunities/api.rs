@@ -22,7 +22,7 @@ pub const LIST_LIMIT: i64 = 200;
 mod ssr {
     pub use crate::{
         opportunities::store as crm,
-        state::{redirect_plain_form, run, store as app_store},
+        state::{announce, redirect_plain_form, run, store as app_store},
         users::auth::leads_user,
     };
 }
@@ -89,6 +89,7 @@ pub async fn qualify_lead(request: QualifyRequest) -> Result<Qualified, AppError
             user_id = user.id,
             "lead qualified"
         );
+        announce(vec![plan.lead_id]).await;
         redirect_plain_form(&format!("/opportunities/{opportunity_id}"));
         Ok(Qualified { opportunity_id })
     })
@@ -113,6 +114,7 @@ pub async fn disqualify_lead(id: i64, reason: Option<String>) -> Result<i64, App
             reason.as_deref(),
         )
         .await?;
+        announce(vec![id]).await;
         redirect_plain_form(&format!("/leads/{id}"));
         Ok(version)
     })
@@ -135,6 +137,7 @@ pub async fn reactivate_lead(id: i64) -> Result<i64, AppError> {
             None,
         )
         .await?;
+        announce(vec![id]).await;
         redirect_plain_form(&format!("/leads/{id}"));
         Ok(version)
     })

@@ -21,11 +21,11 @@ use crate::{
 type Pool = sqlx::Pool<Db>;
 type DbRow = <Db as sqlx::Database>::Row;
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_pattern(word: &str) -> String {
-    let mut out = String::with_capacity(word.len() + 2);
+/// `%text%` for `LIKE … ESCAPE '\'`, with LIKE's wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
-    for ch in word.chars() {
+    for ch in text.chars() {
         if matches!(ch, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -35,42 +35,57 @@ fn like_pattern(word: &str) -> String {
     out
 }
 
+/// `*text*` for a case-sensitive `GLOB`, with GLOB's wildcards escaped.
+fn glob_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('*');
+    for ch in text.chars() {
+        match ch {
+            '*' => out.push_str("[*]"),
+            '?' => out.push_str("[?]"),
+            '[' => out.push_str("[[]"),
+            _ => out.push(ch),
+        }
+    }
+    out.push('*');
+    out
+}
+
 fn day_start(day: chrono::NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// `column` contains `text` (both already lower-cased by the app): on
+/// SQLite through the trigram index when the text is long enough to have
+/// a trigram, else by scanning; on PostgreSQL by LIKE, which its trigram
+/// indexes serve.
+fn push_contains(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, text: &str) {
+    if SQLITE && text.chars().count() >= 3 {
+        q.push(format!(
+            "l.id IN (SELECT rowid FROM lead_search WHERE {column} GLOB "
+        ))
+        .push_bind(glob_pattern(text))
+        .push(")");
+    } else if SQLITE {
+        q.push(format!("l.{column} GLOB ")).push_bind(glob_pattern(text));
+    } else {
+        q.push(format!("l.{column} LIKE "))
+            .push_bind(like_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
 }
 
 /// Appends ` AND …` for every part of `filter` (lead alias `l`). `owner=me`
 /// must have been resolved (`LeadFilter::resolve_me`) by the caller, who
 /// knows who is asking.
 pub fn push_filter(q: &mut sqlx::QueryBuilder<'_, Db>, filter: &LeadFilter) {
+    // The same rule as the browser's (see `leads::search`).
     for word in filter.words() {
-        let pattern = like_pattern(&word);
         q.push(" AND (");
-        for (i, column) in ["l.name", "l.first_name", "l.last_name", "l.company_name"]
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                q.push(" OR ");
-            }
-            q.push(format!("lower({column}) LIKE "))
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\'");
-        }
-        q.push(
-            " OR EXISTS (SELECT 1 FROM lead_emails fe WHERE fe.lead_id = l.id \
-             AND lower(fe.email) LIKE ",
-        )
-        .push_bind(pattern.clone())
-        .push(" ESCAPE '\\')");
-        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 3 {
-            q.push(
-                " OR EXISTS (SELECT 1 FROM lead_phones fp WHERE fp.lead_id = l.id \
-                 AND fp.phone_key LIKE ",
-            )
-            .push_bind(format!("%{digits}%"))
-            .push(")");
+        push_contains(q, "search_text", &word.text);
+        if let Some(digits) = &word.digits {
+            q.push(" OR ");
+            push_contains(q, "phone_text", digits);
         }
         q.push(")");
     }
@@ -119,6 +134,13 @@ pub fn push_filter(q: &mut sqlx::QueryBuilder<'_, Db>, filter: &LeadFilter) {
         let next = day.succ_opt().unwrap_or(day);
         q.push(" AND l.created_at < ").push_bind(day_start(next));
     }
+    if let Some(day) = filter.updated_from {
+        q.push(" AND l.updated_at >= ").push_bind(day_start(day));
+    }
+    if let Some(day) = filter.updated_to {
+        let next = day.succ_opt().unwrap_or(day);
+        q.push(" AND l.updated_at < ").push_bind(day_start(next));
+    }
     if let Some(n) = filter.employees_min {
         q.push(" AND l.number_of_employees >= ").push_bind(n);
     }
@@ -137,6 +159,33 @@ pub async fn count_filtered(
     crate::users::store::push_scope(&mut q, "l", scope);
     push_filter(&mut q, filter);
     Ok(q.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// How many leads `scope` may see match `filter` without its status part,
+/// per status (every status, in pipeline order, zero included).
+pub async fn count_by_status(
+    pool: &Pool,
+    scope: Scope,
+    filter: &LeadFilter,
+) -> Result<Vec<(LeadStatus, i64)>, AppError> {
+    let any_status = LeadFilter {
+        status: Vec::new(),
+        ..filter.clone()
+    };
+    let mut q = sqlx::QueryBuilder::<Db>::new("SELECT l.status, count(*) AS n FROM leads l WHERE ");
+    crate::users::store::push_scope(&mut q, "l", scope);
+    push_filter(&mut q, &any_status);
+    q.push(" GROUP BY l.status");
+    let rows = q.build().fetch_all(pool).await?;
+    let mut counts: Vec<(LeadStatus, i64)> = LeadStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for row in rows {
+        let code: String = row.try_get("status")?;
+        let n: i64 = row.try_get("n")?;
+        if let Some(entry) = counts.iter_mut().find(|(s, _)| s.code() == code) {
+            entry.1 = n;
+        }
+    }
+    Ok(counts)
 }
 
 /// How many numbered columns an export needs: the most emails, phones and
@@ -356,4 +405,156 @@ pub async fn recent_exports(
 /// benchmark's baseline: the database's own CSV dump of the same query.
 pub fn export_sql() -> String {
     export_query(Scope::All, &LeadFilter::default()).sql().to_string()
+}
+
+/// Fills in the searchable text of leads written before it existed (or
+/// by a tool that left it out), in batches; returns how many were filled.
+pub async fn fill_search_text(pool: &Pool) -> Result<u64, sqlx::Error> {
+    const BATCH: i64 = 2000;
+    let mut filled = 0_u64;
+    loop {
+        let mut tx = pool.begin_with(BEGIN_WRITE).await?;
+        let rows = sqlx::query(
+            "SELECT l.id, l.name, l.first_name, l.last_name, l.company_name, \
+             (SELECT {AGG}(e.email, {UNIT}) FROM lead_emails e WHERE e.lead_id = l.id) AS emails, \
+             (SELECT {AGG}(p.phone, {UNIT}) FROM lead_phones p WHERE p.lead_id = l.id) AS phones \
+             FROM leads l WHERE l.search_text IS NULL ORDER BY l.id LIMIT $1"
+                .replace("{AGG}", AGG)
+                .replace("{UNIT}", UNIT)
+                .as_str(),
+        )
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(filled);
+        }
+        for row in &rows {
+            let emails = split_list(row.try_get("emails")?);
+            let phones = split_list(row.try_get("phones")?);
+            let first: Option<String> = row.try_get("first_name")?;
+            let last: Option<String> = row.try_get("last_name")?;
+            let company: Option<String> = row.try_get("company_name")?;
+            let name: String = row.try_get("name")?;
+            let text = crate::leads::search::search_text(
+                &name,
+                first.as_deref(),
+                last.as_deref(),
+                company.as_deref(),
+                emails.iter().map(String::as_str),
+            );
+            let digits = crate::leads::search::phone_text(phones.iter().map(String::as_str));
+            let id: i64 = row.try_get("id")?;
+            sqlx::query("UPDATE leads SET search_text = $1, phone_text = $2 WHERE id = $3")
+                .bind(text)
+                .bind(digits)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
+    }
+}
+
+/// Streams the leads `scope` may see (all of them, or those of `ids`) into
+/// `sink` in the browser's index format (see `leads::index`), then the
+/// names of their owners and every source, then the end line. Returns how
+/// many leads were written, or `None` when the reader went away.
+pub async fn index_leads(
+    pool: &Pool,
+    scope: Scope,
+    me: i64,
+    ids: Option<&[i64]>,
+    sink: &mut CsvSink,
+) -> Result<Option<u64>, AppError> {
+    use crate::leads::index;
+    let sql = format!(
+        "SELECT l.id, l.status, l.name, l.first_name, l.last_name, l.company_name, \
+         l.owner_id, l.source_id, l.number_of_employees, l.created_at, l.updated_at, \
+         a.country, a.city, a.postal_code, \
+         (SELECT {AGG}(e.email, {UNIT} ORDER BY e.is_primary DESC, e.position) \
+          FROM lead_emails e WHERE e.lead_id = l.id) AS emails, \
+         (SELECT {AGG}(p.phone, {UNIT} ORDER BY p.is_primary DESC, p.position) \
+          FROM lead_phones p WHERE p.lead_id = l.id) AS phones \
+         FROM leads l LEFT JOIN lead_addresses a ON a.lead_id = l.id AND a.is_primary \
+         WHERE "
+    );
+    let mut q = sqlx::QueryBuilder::<Db>::new(sql);
+    crate::users::store::push_scope(&mut q, "l", scope);
+    if let Some(ids) = ids {
+        q.push(" AND l.id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+    }
+    let mut head = String::new();
+    index::encode_head(&mut head, me);
+    if !sink.push_str(&head).await {
+        return Ok(None);
+    }
+    let mut owners = std::collections::BTreeSet::new();
+    let mut count = 0_u64;
+    {
+        let mut conn = pool.acquire().await?;
+        let mut rows = q.build().fetch(&mut *conn);
+        let mut line = String::with_capacity(256);
+        while let Some(row) = rows.try_next().await? {
+            let text = |name: &str| -> Result<String, AppError> {
+                Ok(row.try_get::<Option<String>, _>(name)?.unwrap_or_default())
+            };
+            let status: &str = row.try_get("status")?;
+            let owner_id: Option<i64> = row.try_get("owner_id")?;
+            owners.extend(owner_id);
+            let created: DateTime<Utc> = row.try_get("created_at")?;
+            let updated: DateTime<Utc> = row.try_get("updated_at")?;
+            let record = index::IndexRecord {
+                id: row.try_get("id")?,
+                status: LeadStatus::from_code(status).unwrap_or_default(),
+                name: row.try_get("name")?,
+                first_name: text("first_name")?,
+                last_name: text("last_name")?,
+                company: text("company_name")?,
+                emails: split_list(row.try_get("emails")?),
+                phones: split_list(row.try_get("phones")?),
+                country: text("country")?,
+                city: text("city")?,
+                postal_code: text("postal_code")?,
+                owner_id,
+                source_id: row.try_get("source_id")?,
+                employees: row.try_get("number_of_employees")?,
+                created_ms: created.timestamp_millis(),
+                updated_ms: updated.timestamp_millis(),
+            };
+            line.clear();
+            index::encode_record(&mut line, &record);
+            count += 1;
+            if !sink.push_str(&line).await {
+                return Ok(None);
+            }
+        }
+    }
+    let mut tail = String::new();
+    if !owners.is_empty() {
+        let mut q = sqlx::QueryBuilder::<Db>::new("SELECT id, display_name FROM users WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in &owners {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        for row in q.build().fetch_all(pool).await? {
+            index::encode_user(&mut tail, row.try_get("id")?, row.try_get("display_name")?);
+        }
+    }
+    for row in sqlx::query("SELECT id, name FROM lead_sources").fetch_all(pool).await? {
+        index::encode_source(&mut tail, row.try_get("id")?, row.try_get("name")?);
+    }
+    index::encode_end(&mut tail, count);
+    if !sink.push_str(&tail).await || !sink.finish().await {
+        return Ok(None);
+    }
+    Ok(Some(count))
 }

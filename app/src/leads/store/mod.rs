@@ -36,7 +36,10 @@ pub mod sqlite {
 
     /// Filtered reads and the export.
     pub mod filtered {
+        use super::BEGIN_WRITE;
         use sqlx::Sqlite as Db;
+        /// Words are looked up in the `lead_search` trigram index.
+        const SQLITE: bool = true;
         const AGG: &str = "group_concat";
         const UNIT: &str = "char(31)";
         const RECORD: &str = "char(30)";
@@ -52,7 +55,10 @@ pub mod postgres {
 
     /// Filtered reads and the export.
     pub mod filtered {
+        use super::BEGIN_WRITE;
         use sqlx::Postgres as Db;
+        /// Words are matched with LIKE, through the trigram indexes.
+        const SQLITE: bool = false;
         const AGG: &str = "string_agg";
         const UNIT: &str = "chr(31)";
         const RECORD: &str = "chr(30)";
@@ -149,14 +155,16 @@ pub(crate) fn map_db_error(err: sqlx::Error) -> AppError {
     AppError::from(err)
 }
 
-/// Inserts a lead with its children in one transaction; returns its id.
+/// Inserts a lead with its children in one transaction, recording that
+/// `user_id` created it; returns its id.
 #[tracing::instrument(skip_all)]
 pub async fn insert_lead(
     store: &Store,
     owner_id: Option<i64>,
     lead: &ValidLead,
+    user_id: i64,
 ) -> Result<i64, AppError> {
-    dispatch!(store, insert_lead(owner_id, lead))
+    dispatch!(store, insert_lead(owner_id, lead, user_id))
 }
 
 /// Inserts many leads in one transaction, each with its own creation time
@@ -169,18 +177,20 @@ pub async fn insert_leads(
     dispatch!(store, insert_leads(leads))
 }
 
-/// Saves an edit made from `version` of a lead `scope` may see; returns
-/// the new version. `owner`: `None` keeps the owner, `Some(o)` sets it.
+/// Saves an edit made by `user_id` from `version` of a lead `scope` may
+/// see, with its changes in the history; returns the new version.
+/// `owner`: `None` keeps the owner, `Some(o)` sets it.
 #[tracing::instrument(skip(store, lead))]
 pub async fn update_lead(
     store: &Store,
     scope: Scope,
+    user_id: i64,
     id: i64,
     version: i64,
     lead: &ValidLead,
     owner: Option<Option<i64>>,
 ) -> Result<i64, AppError> {
-    dispatch!(store, update_lead(scope, id, version, lead, owner))
+    dispatch!(store, update_lead(scope, user_id, id, version, lead, owner))
 }
 
 /// Deletes a lead `scope` may see, with its children.
@@ -310,6 +320,16 @@ impl CsvSink {
         true
     }
 
+    /// Writes plain text (sent in chunks like the rows); `false` when the
+    /// reader has gone away.
+    pub async fn push_str(&mut self, text: &str) -> bool {
+        self.buf.push_str(text);
+        if self.buf.len() >= CHUNK {
+            return self.flush().await;
+        }
+        true
+    }
+
     /// Sends the rest; `false` when the reader has gone away.
     pub async fn finish(&mut self) -> bool {
         if let Some(counter) = &self.progress {
@@ -366,11 +386,19 @@ pub async fn start_export(
     kind: &str,
     filter: &str,
 ) -> Result<i64, AppError> {
-    dispatch!(store, filtered::start_export(user_id, via, kind, filter, now()))
+    dispatch!(
+        store,
+        filtered::start_export(user_id, via, kind, filter, now())
+    )
 }
 
 /// Records how an export ended (`complete`, `cancelled`, `failed`).
-pub async fn finish_export(store: &Store, id: i64, outcome: &str, rows: i64) -> Result<(), AppError> {
+pub async fn finish_export(
+    store: &Store,
+    id: i64,
+    outcome: &str,
+    rows: i64,
+) -> Result<(), AppError> {
     dispatch!(store, filtered::finish_export(id, outcome, rows, now()))
 }
 
@@ -380,6 +408,24 @@ pub async fn recent_exports(
     limit: i64,
 ) -> Result<Vec<crate::leads::export::ExportEntry>, AppError> {
     dispatch!(store, filtered::recent_exports(limit))
+}
+
+/// Fills in the searchable text of leads that lack it (run after the
+/// migrations); returns how many were filled.
+pub async fn fill_search_text(store: &Store) -> Result<u64, sqlx::Error> {
+    dispatch!(store, filtered::fill_search_text())
+}
+
+/// Streams the leads `scope` may see (or those of `ids`) in the browser's
+/// index format into `sink`; `None` when the reader went away.
+pub async fn index_leads(
+    store: &Store,
+    scope: Scope,
+    me: i64,
+    ids: Option<&[i64]>,
+    sink: &mut CsvSink,
+) -> Result<Option<u64>, AppError> {
+    dispatch!(store, filtered::index_leads(scope, me, ids, sink))
 }
 
 /// The SQL of a full export of every lead (see `filtered::export_sql`).

@@ -10,6 +10,7 @@ use crate::{
     error::AppError,
     leads::{
         fields::phone_key,
+        history::FieldChange,
         model::{
             DuplicateLead, DuplicateProbe, Lead, LeadAddress, LeadCursor, LeadEmail, LeadPage,
             LeadPageRequest, LeadPhone, LeadRow, LeadSource, LeadStatus, OwnerRef, ValidLead,
@@ -161,9 +162,10 @@ async fn insert_lead_on(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO leads (name, status, name_prefix, first_name, middle_name, last_name, \
          name_suffix, job_title, company_name, website, number_of_employees, industry, \
-         source_id, notes, twitter, linkedin, owner_id, created_at, updated_at, version) \
+         source_id, notes, twitter, linkedin, owner_id, created_at, updated_at, version, \
+         search_text, phone_text) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $18, 1) RETURNING id",
+         $18, $18, 1, $19, $20) RETURNING id",
     )
     .bind(lead.name.as_str())
     .bind(lead.status.code())
@@ -183,6 +185,8 @@ async fn insert_lead_on(
     .bind(lead.linkedin.as_deref())
     .bind(owner_id)
     .bind(created_at)
+    .bind(lead.search_text())
+    .bind(lead.phone_text())
     .fetch_one(&mut *conn)
     .await
     .map_err(map_db_error)?;
@@ -190,11 +194,58 @@ async fn insert_lead_on(
     Ok(id)
 }
 
-/// Inserts a lead with its children in one transaction; returns its id.
-pub async fn insert_lead(pool: &Pool, owner_id: Option<i64>, lead: &ValidLead) -> Result<i64, AppError> {
+/// Records changes to a lead in its history (one multi-row insert).
+pub async fn insert_history(
+    conn: &mut Conn,
+    lead_id: i64,
+    user_id: Option<i64>,
+    at: DateTime<Utc>,
+    changes: &[FieldChange],
+) -> Result<(), AppError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut q = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO lead_history (lead_id, user_id, changed_at, field, old_value, new_value) ",
+    );
+    q.push_values(changes, |mut b, c| {
+        b.push_bind(lead_id)
+            .push_bind(user_id)
+            .push_bind(at)
+            .push_bind(c.field)
+            .push_bind(c.old.clone())
+            .push_bind(c.new.clone());
+    });
+    q.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The display name of a user.
+async fn user_name(conn: &mut Conn, id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Inserts a lead with its children in one transaction, recording its
+/// creation by `user_id`; returns its id.
+pub async fn insert_lead(
+    pool: &Pool,
+    owner_id: Option<i64>,
+    lead: &ValidLead,
+    user_id: i64,
+) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     check_source(&mut tx, lead.source_id, None).await?;
-    let id = insert_lead_on(&mut tx, owner_id, lead, super::now()).await?;
+    let at = super::now();
+    let id = insert_lead_on(&mut tx, owner_id, lead, at).await?;
+    let created = FieldChange {
+        field: "created",
+        old: None,
+        new: Some(lead.name.as_str().to_string()),
+    };
+    insert_history(&mut tx, id, Some(user_id), at, &[created]).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -220,29 +271,50 @@ pub async fn insert_leads(
     Ok(ids)
 }
 
-/// Saves an edited lead if nobody changed it since `version`; returns the
+/// Saves an edited lead if nobody changed it since `version`, recording
+/// each changed field in its history as changed by `user_id`; returns the
 /// new version. Stale: `Conflict`; gone: `NotFound`. All or nothing.
 pub async fn update_lead(
     pool: &Pool,
     scope: Scope,
+    user_id: i64,
     id: i64,
     version: i64,
     lead: &ValidLead,
     owner: Option<Option<i64>>,
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
-    visible_owner(&mut tx, scope, id).await?;
-    let current_source: Option<i64> = sqlx::query_scalar("SELECT source_id FROM leads WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let old = load_lead_on(&mut tx, scope, id).await?;
+    let current_source = old.source.as_ref().map(|s| s.id);
     check_source(&mut tx, lead.source_id, current_source).await?;
+    let new_source: Option<String> = match lead.source_id {
+        Some(sid) => sqlx::query_scalar("SELECT name FROM lead_sources WHERE id = $1")
+            .bind(sid)
+            .fetch_optional(&mut *tx)
+            .await?,
+        None => None,
+    };
+    let mut changes = crate::leads::history::changes(&old, lead, new_source.as_deref());
+    if let Some(new_owner) = owner {
+        if new_owner != old.owner.as_ref().map(|o| o.id) {
+            let name = match new_owner {
+                Some(uid) => user_name(&mut tx, uid).await?,
+                None => None,
+            };
+            changes.push(FieldChange {
+                field: "owner",
+                old: old.owner.as_ref().map(|o| o.name.clone()),
+                new: name,
+            });
+        }
+    }
     let updated = sqlx::query(
         "UPDATE leads SET name = $1, status = $2, name_prefix = $3, first_name = $4, \
          middle_name = $5, last_name = $6, name_suffix = $7, job_title = $8, company_name = $9, \
          website = $10, number_of_employees = $11, industry = $12, source_id = $13, notes = $14, \
          twitter = $15, linkedin = $16, updated_at = $17, version = version + 1, \
-         owner_id = CASE WHEN $20 THEN $21 ELSE owner_id END \
+         owner_id = CASE WHEN $20 THEN $21 ELSE owner_id END, \
+         search_text = $22, phone_text = $23 \
          WHERE id = $18 AND version = $19",
     )
     .bind(lead.name.as_str())
@@ -266,6 +338,8 @@ pub async fn update_lead(
     .bind(version)
     .bind(owner.is_some())
     .bind(owner.flatten())
+    .bind(lead.search_text())
+    .bind(lead.phone_text())
     .execute(&mut *tx)
     .await
     .map_err(map_db_error)?;
@@ -281,6 +355,7 @@ pub async fn update_lead(
     }
     delete_children(&mut tx, id).await?;
     insert_children(&mut tx, id, lead).await?;
+    insert_history(&mut tx, id, Some(user_id), super::now(), &changes).await?;
     tx.commit().await?;
     Ok(version + 1)
 }
@@ -371,6 +446,13 @@ fn lead_from_row(row: &DbRow) -> Result<Lead, AppError> {
 /// queries, one snapshot); `NotFound` if there is none.
 pub async fn load_lead(pool: &Pool, scope: Scope, id: i64) -> Result<Lead, AppError> {
     let mut tx = pool.begin().await?;
+    let lead = load_lead_on(&mut tx, scope, id).await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+/// `load_lead` on the caller's connection (inside its transaction).
+async fn load_lead_on(tx: &mut Conn, scope: Scope, id: i64) -> Result<Lead, AppError> {
     let mut q = sqlx::QueryBuilder::<Db>::new(
         "SELECT l.id, l.version, l.name, l.status, l.company_name, l.source_id, \
          s.name AS source_name, l.owner_id, u.display_name AS owner_name, l.notes, \
@@ -451,12 +533,11 @@ pub async fn load_lead(pool: &Pool, scope: Scope, id: i64) -> Result<Lead, AppEr
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(lead)
 }
 
 const LIST_SELECT: &str = "SELECT l.id, l.name, l.status, l.first_name, l.last_name, \
-     l.company_name, l.created_at, \
+     l.company_name, l.created_at, l.updated_at, l.owner_id, a.postal_code, \
      (SELECT e.email FROM lead_emails e WHERE e.lead_id = l.id AND e.is_primary) AS email, \
      (SELECT p.phone FROM lead_phones p WHERE p.lead_id = l.id AND p.is_primary) AS phone, \
      a.country, a.city, u.display_name AS owner, s.name AS source \
@@ -477,9 +558,12 @@ fn list_row(row: &DbRow) -> Result<LeadRow, AppError> {
         company_name: row.try_get("company_name")?,
         country: row.try_get("country")?,
         city: row.try_get("city")?,
+        postal_code: row.try_get("postal_code")?,
+        owner_id: row.try_get("owner_id")?,
         owner: row.try_get("owner")?,
         source: row.try_get("source")?,
         created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
@@ -531,12 +615,18 @@ pub async fn list_leads(pool: &Pool, scope: Scope, req: &LeadPageRequest) -> Res
         (None, Some(_)) => (first, if has_more { last } else { None }),
         (None, None) => (None, if has_more { last } else { None }),
     };
-    let total = filtered::count_filtered(pool, scope, &req.filter).await?;
+    let counts = filtered::count_by_status(pool, scope, &req.filter).await?;
+    let total = counts
+        .iter()
+        .filter(|(status, _)| req.filter.status.is_empty() || req.filter.status.contains(status))
+        .map(|(_, n)| n)
+        .sum();
     Ok(LeadPage {
         rows,
         older,
         newer,
         total,
+        counts,
     })
 }
 

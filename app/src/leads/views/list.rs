@@ -18,35 +18,42 @@ use crate::{
     opportunities::api::{DisqualifyLead, ReactivateLead},
 };
 
-/// The list's filter parameters of the current URL, as a query string.
-fn filter_query(query: &leptos_router::params::ParamsMap) -> String {
+/// The filter of the default view, Open leads: every lead still being
+/// worked.
+pub const OPEN_VIEW: &str = "status=new";
+
+/// The list's filter of the current URL, as a query string: its filter
+/// parameters, or the Open leads view when there are none (`view=all`
+/// asks for every lead instead).
+pub fn filter_query(query: &leptos_router::params::ParamsMap) -> String {
     let pairs: Vec<String> = FILTER_KEYS
         .iter()
         .filter_map(|key| {
             let value = query.get(key)?;
-            (!value.trim().is_empty()).then(|| {
-                format!(
-                    "{key}={}",
-                    crate::leads::filter::encode_component(&value)
-                )
-            })
+            (!value.trim().is_empty())
+                .then(|| format!("{key}={}", crate::leads::filter::encode_component(&value)))
         })
         .collect();
+    if pairs.is_empty() && query.get("view").as_deref() != Some("all") {
+        return OPEN_VIEW.to_string();
+    }
     pairs.join("&")
 }
 
-/// `/leads` with `filter` (a query string) and an optional extra part.
-fn list_href(filter: &str, extra: Option<String>) -> String {
+/// `path` with `filter` (a query string) and an optional extra part; an
+/// empty filter is spelled `view=all` (no parameters means Open leads).
+pub fn list_href(path: &str, filter: &str, extra: Option<String>) -> String {
+    let filter = if filter.is_empty() {
+        "view=all"
+    } else {
+        filter
+    };
     let parts: Vec<String> = [Some(filter.to_string()), extra]
         .into_iter()
         .flatten()
         .filter(|p| !p.is_empty())
         .collect();
-    if parts.is_empty() {
-        "/leads".to_string()
-    } else {
-        format!("/leads?{}", parts.join("&"))
-    }
+    format!("{path}?{}", parts.join("&"))
 }
 
 /// The lead list page (`/leads?q=…&status=…&before=…`).
@@ -76,10 +83,16 @@ pub fn LeadListPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Leads"</h1>
             <div class="actions">
+                <a class="button" href=move || {
+                    let mut board = filter.get();
+                    board.status.clear();
+                    list_href("/leads/board", &board.to_query(), None)
+                }>"Board"</a>
                 <ExportMenu filter />
             </div>
         </div>
-        <FilterBar filter />
+        <ViewTabs path="/leads" filter />
+        <FilterBar path="/leads" filter />
         <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -91,24 +104,57 @@ pub fn LeadListPage() -> impl IntoView {
     }
 }
 
+/// The saved views every user has: Open leads (the default), All leads,
+/// My leads. The current one is marked; a filter of one's own marks none.
+#[component]
+pub fn ViewTabs(
+    /// The page the views apply to (`/leads`, `/leads/board`).
+    path: &'static str,
+    /// The current filter.
+    filter: Memo<LeadFilter>,
+) -> impl IntoView {
+    let views: [(&str, &str); 3] = [
+        ("Open leads", OPEN_VIEW),
+        ("All leads", ""),
+        ("My leads", "owner=me"),
+    ];
+    view! {
+        <nav class="tabs views" aria-label="Views">
+            {views.into_iter().map(|(label, query)| {
+                let preset = LeadFilter::from_query(query).unwrap_or_default();
+                let href = if query == OPEN_VIEW { path.to_string() } else { list_href(path, query, None) };
+                let current = move || filter.with(|f| *f == preset).then_some("page");
+                view! { <a href=href aria-current=current>{label}</a> }
+            }).collect_view()}
+        </nav>
+    }
+}
+
 /// The filters: text, status, source, owner and creation dates. A GET
 /// form, so it works without JavaScript; with it, every change applies at
 /// once (text as you type).
 #[component]
-fn FilterBar(
+pub fn FilterBar(
+    /// The page the filters apply to (`/leads`, `/leads/board`).
+    path: &'static str,
     /// The current filter.
     filter: Memo<LeadFilter>,
+    /// Offer the status filter (the board shows every status anyway).
+    #[prop(default = true)]
+    with_status: bool,
 ) -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let sources = Resource::new(|| (), |_| list_sources());
-    // Sets one parameter (blank removes it) and starts from the first page.
+    // Sets one parameter (blank removes it) of the filter in effect (the
+    // Open leads view included) and starts from the first page.
     let set = move |key: &'static str, value: String| {
         let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
-            FILTER_KEYS
-                .iter()
-                .filter(|k| **k != key)
-                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+            filter_query(q)
+                .split('&')
+                .filter_map(|p| p.split_once('='))
+                .filter(|(k, _)| *k != key)
+                .map(|(k, v)| (k.to_string(), crate::leads::filter::decode_component(v)))
                 .collect()
         });
         if !value.trim().is_empty() {
@@ -120,7 +166,7 @@ fn FilterBar(
             .collect::<Vec<_>>()
             .join("&");
         navigate(
-            &list_href(&text, None),
+            &list_href(path, &text, None),
             leptos_router::NavigateOptions {
                 replace: true,
                 scroll: false,
@@ -133,21 +179,33 @@ fn FilterBar(
         move |ev: leptos::ev::Event| set(key, event_target_value(&ev))
     };
     let status = move || {
-        filter.with(|f| f.status.iter().map(|s| s.code()).collect::<Vec<_>>().join(","))
+        filter.with(|f| {
+            f.status
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
     };
     let source = move || filter.with(|f| f.source.map(ref_code).unwrap_or_default());
     let owner = move || filter.with(|f| f.owner.map(ref_code).unwrap_or_default());
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     // Also for a filter that did not parse: the way out of a bad link.
-    let has_filter = move || query.with(|q| !filter_query(q).is_empty());
+    let has_filter = move || {
+        query.with(|q| {
+            let f = filter_query(q);
+            !f.is_empty() && f != OPEN_VIEW
+        })
+    };
     view! {
-        <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action=path role="search" on:submit=|ev| ev.prevent_default()>
             <label class="filter-text">
                 <span class="visually-hidden">"Search leads"</span>
                 <input type="search" name="q" placeholder="Search name, company, email, phone"
                     autocomplete="off" prop:value=move || filter.with(|f| f.q.clone())
                     on:input=on("q") />
             </label>
+            {with_status.then(|| view! {
             <label>
                 <span>"Status"</span>
                 <select name="status" on:change=on("status") prop:value=status>
@@ -157,6 +215,7 @@ fn FilterBar(
                     }).collect_view()}
                 </select>
             </label>
+            })}
             <label>
                 <span>"Source"</span>
                 <select name="source" on:change=on("source") prop:value=source>
@@ -194,8 +253,9 @@ fn FilterBar(
                     on:change=on("created_to") />
             </label>
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
+            <input type="hidden" name="view" value="all" />
             <Show when=has_filter>
-                <a class="button link" href="/leads">"Clear filters"</a>
+                <a class="button link" href=list_href(path, "", None)>"Clear filters"</a>
             </Show>
         </form>
     }
@@ -246,7 +306,10 @@ fn LeadTable(
     /// The filter's query string (kept by the pager).
     filter: String,
 ) -> impl IntoView {
-    if page.rows.is_empty() && page.total == 0 && filter.is_empty() {
+    if page.rows.is_empty()
+        && page.counts.iter().all(|(_, n)| *n == 0)
+        && (filter.is_empty() || filter == OPEN_VIEW)
+    {
         return view! {
             <section class="empty-state">
                 <h2>"No leads yet"</h2>
@@ -260,18 +323,29 @@ fn LeadTable(
         return view! {
             <section class="empty-state">
                 <h2>"No leads match these filters"</h2>
-                <a class="button" href="/leads">"Clear filters"</a>
+                <a class="button" href="/leads?view=all">"Show all leads"</a>
             </section>
         }
         .into_any();
     }
     let total = page.total;
     let noun = if total == 1 { "lead" } else { "leads" };
-    let matching = if filter.is_empty() { "in all" } else { "match" };
-    let newer = page.newer.map(|c| list_href(&filter, Some(format!("after={}", c.encode()))));
-    let older = page.older.map(|c| list_href(&filter, Some(format!("before={}", c.encode()))));
+    let matching = match (filter.is_empty(), total) {
+        (true, _) => "in all",
+        (false, 1) => "matches",
+        (false, _) => "match",
+    };
+    let newer = page
+        .newer
+        .map(|c| list_href("/leads", &filter, Some(format!("after={}", c.encode()))));
+    let older = page
+        .older
+        .map(|c| list_href("/leads", &filter, Some(format!("before={}", c.encode()))));
     view! {
-        <p class="muted list-total" aria-live="polite">{format!("{total} {noun} {matching}")}</p>
+        <div class="list-figures">
+            <p class="muted list-total" aria-live="polite">{format!("{total} {noun} {matching}")}</p>
+            <StatusCounts path="/leads" counts=page.counts.clone() filter=filter.clone() />
+        </div>
         <div class="table-wrap">
             <table class="grid">
                 <thead>
@@ -302,6 +376,38 @@ fn LeadTable(
         </nav>
     }
     .into_any()
+}
+
+/// The number of leads per status for the other filters, each a link
+/// that narrows the view to that status.
+#[component]
+pub fn StatusCounts(
+    /// The page the links go to.
+    path: &'static str,
+    /// Per status.
+    counts: Vec<(LeadStatus, i64)>,
+    /// The current filter's query string.
+    filter: String,
+) -> impl IntoView {
+    let parsed = LeadFilter::from_query(&filter).unwrap_or_default();
+    view! {
+        <ul class="status-counts" aria-label="Leads per status">
+            {counts.into_iter().map(|(status, n)| {
+                let mut narrowed = parsed.clone();
+                narrowed.status = vec![status];
+                let current = parsed.status == [status];
+                let href = list_href(path, &narrowed.to_query(), None);
+                view! {
+                    <li>
+                        <a href=href class=format!("count status-{}", status.code())
+                            aria-current=current.then_some("true")>
+                            {status.label()} " " <strong>{n}</strong>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
 }
 
 /// One row of the table.

@@ -1,6 +1,7 @@
 //! Lead pages: the list, the lead page, and the create/edit form.
 
 mod activity;
+mod board;
 mod contact_fields;
 mod detail;
 mod form;
@@ -11,6 +12,7 @@ mod pages;
 mod qualify;
 mod qualify_steps;
 
+pub use board::LeadBoardPage;
 pub use contact_fields::ContactFields;
 pub(crate) use contact_fields::ContactFormState;
 pub use detail::LeadDetailPage;

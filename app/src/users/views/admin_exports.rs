@@ -43,10 +43,10 @@ fn ExportTable(rows: Vec<ExportEntry>) -> impl IntoView {
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|x| {
-                        let what = match (x.kind.as_str(), x.via.as_str()) {
-                            ("all", "cli") => "Command line",
-                            ("all", _) => "All leads",
-                            _ => "A view",
+                        let what = match (x.kind.as_str(), x.filter.is_empty()) {
+                            ("view", _) => "A list view",
+                            (_, true) => "All leads, all columns",
+                            (_, false) => "Filtered leads, all columns",
                         };
                         let filter = if x.filter.is_empty() {
                             "—".to_string()
@@ -57,7 +57,7 @@ fn ExportTable(rows: Vec<ExportEntry>) -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{x.started_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                                <td>{x.user.unwrap_or_else(|| "leadline (command line)".into())}</td>
+                                <td>{x.user.unwrap_or_else(|| "Command line".into())}</td>
                                 <td>{what}</td>
                                 <td>{filter}</td>
                                 <td class="num">{x.rows}</td>

@@ -11,8 +11,8 @@ mod admin_users;
 mod sign_in;
 
 pub use account::AccountPage;
-pub use admin_settings::AdminSettingsPage;
 pub use admin_exports::AdminExportsPage;
+pub use admin_settings::AdminSettingsPage;
 pub use admin_sources::AdminSourcesPage;
 pub use admin_teams::AdminTeamsPage;
 pub use admin_user::AdminUserPage;
