@@ -64,6 +64,9 @@ fn title_text(page: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
+    // The leads the browser filters itself, shared by the list and the
+    // board (loaded when one of them first opens).
+    crate::leads::views::LiveLeads::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/leadline.css" />
         <Title formatter=title_text />

@@ -367,6 +367,7 @@ both!(
                     kind: ExportKind::View,
                     filter: filter.clone(),
                     bom: true,
+                    ..Default::default()
                 },
             )
             .await;

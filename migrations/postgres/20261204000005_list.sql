@@ -12,11 +12,13 @@ ALTER TABLE leads ADD COLUMN phone_text TEXT;
 CREATE INDEX leads_search_trgm ON leads USING gin (search_text gin_trgm_ops);
 CREATE INDEX leads_phone_trgm ON leads USING gin (phone_text gin_trgm_ops);
 
--- Keyset paging when the list is sorted by another column than Created.
-CREATE INDEX leads_name_sort_idx ON leads (lower(name) COLLATE "C", id);
-CREATE INDEX leads_first_name_idx ON leads (lower(first_name) COLLATE "C", id);
-CREATE INDEX leads_last_name_idx ON leads (lower(last_name) COLLATE "C", id);
-CREATE INDEX leads_company_sort_idx ON leads (lower(company_name) COLLATE "C", id);
+-- Keyset paging when the list is sorted by another column than Created
+-- (empty values first, as the list shows them).
+CREATE INDEX leads_name_sort_idx ON leads (lower(name) COLLATE "C" NULLS FIRST, id);
+CREATE INDEX leads_first_name_idx ON leads (lower(first_name) COLLATE "C" NULLS FIRST, id);
+CREATE INDEX leads_last_name_idx ON leads (lower(last_name) COLLATE "C" NULLS FIRST, id);
+CREATE INDEX leads_company_sort_idx ON leads (lower(company_name) COLLATE "C" NULLS FIRST, id);
+CREATE INDEX leads_status_sort_idx ON leads ((CASE status WHEN 'new' THEN 0 WHEN 'qualified' THEN 1 ELSE 2 END), id);
 
 -- A user's saved views of the list: the list's URL parameters (filters,
 -- sort, columns) under a name; at most one is their default.

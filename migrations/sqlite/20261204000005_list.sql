@@ -32,6 +32,7 @@ END;
 -- Keyset paging when the list is sorted by another column than Created.
 CREATE INDEX leads_first_name_idx ON leads (first_name COLLATE NOCASE, id);
 CREATE INDEX leads_last_name_idx ON leads (last_name COLLATE NOCASE, id);
+CREATE INDEX leads_status_sort_idx ON leads ((CASE status WHEN 'new' THEN 0 WHEN 'qualified' THEN 1 ELSE 2 END), id);
 
 -- A user's saved views of the list: the list's URL parameters (filters,
 -- sort, columns) under a name; at most one is their default.

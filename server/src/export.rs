@@ -58,6 +58,7 @@ pub async fn run(store: &Store, args: ExportArgs) -> anyhow::Result<()> {
         kind: ExportKind::All,
         filter,
         bom: args.bom,
+        ..Default::default()
     };
     let counter = Arc::new(AtomicU64::new(0));
     let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(4);

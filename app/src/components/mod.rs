@@ -5,5 +5,5 @@ mod feedback;
 mod search;
 
 pub use chrome::{provide_session, use_session, Header, HomePage, NotFound};
-pub use feedback::{ErrorNotice, StatusBadge};
+pub use feedback::{field_label, ErrorNotice, StatusBadge};
 pub use search::{use_search_text, SearchBox};

@@ -339,25 +339,35 @@ pub fn full_columns(layout: Layout) -> Vec<Column> {
     columns
 }
 
-/// The columns the lead list shows, in its order, as an export of the
-/// view writes them (with the Id first, so the file can be matched on
-/// import; the owner by username, as the importer reads it).
-pub fn view_columns() -> Vec<Column> {
-    vec![
-        Column::Id,
-        Column::Name,
-        Column::Status,
-        Column::FirstName,
-        Column::LastName,
-        Column::Email(1),
-        Column::Phone(1),
-        Column::Company,
-        Column::Address(1, AddressPart::Country),
-        Column::Address(1, AddressPart::City),
-        Column::Owner,
-        Column::Source,
-        Column::CreatedAt,
-    ]
+/// The columns of the lead list (`columns`, or its default ones), in its
+/// order, as an export of the view writes them: the Id first, so the file
+/// can be matched on import; the owner by username, as the importer reads
+/// it.
+pub fn view_columns(columns: &[crate::leads::grid::GridColumn]) -> Vec<Column> {
+    use crate::leads::grid::GridColumn as G;
+    let columns = if columns.is_empty() {
+        &G::DEFAULT[..]
+    } else {
+        columns
+    };
+    let mut out = vec![Column::Id];
+    out.extend(columns.iter().map(|c| match c {
+        G::Name => Column::Name,
+        G::Status => Column::Status,
+        G::FirstName => Column::FirstName,
+        G::LastName => Column::LastName,
+        G::Email => Column::Email(1),
+        G::Phone => Column::Phone(1),
+        G::Company => Column::Company,
+        G::Country => Column::Address(1, AddressPart::Country),
+        G::City => Column::Address(1, AddressPart::City),
+        G::PostalCode => Column::Address(1, AddressPart::PostalCode),
+        G::Owner => Column::Owner,
+        G::Source => Column::Source,
+        G::Created => Column::CreatedAt,
+        G::Updated => Column::UpdatedAt,
+    }));
+    out
 }
 
 /// A lead as the file holds it: references by name, children in order,

@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::filter::{encode_component, LeadFilter};
+use super::{
+    filter::{encode_component, LeadFilter},
+    grid::{GridColumn, GridSort},
+};
 use crate::error::FieldError;
 
 /// The download address of exports.
@@ -41,6 +44,11 @@ pub struct ExportRequest {
     pub kind: ExportKind,
     /// The view's filter (ignored by `All`).
     pub filter: LeadFilter,
+    /// The view's order (the file's rows come in it).
+    pub sort: GridSort,
+    /// The view's columns (empty: the list's default ones; ignored by
+    /// `All`, which writes every column).
+    pub columns: Vec<GridColumn>,
     /// Start the file with a UTF-8 byte-order mark (for Excel).
     pub bom: bool,
 }
@@ -68,6 +76,18 @@ impl ExportRequest {
                     }
                 }
                 "bom" => request.bom = flag(&mut errors),
+                "sort" if !value.is_empty() => {
+                    match GridSort::parse(&super::filter::decode_component(value)) {
+                        Ok(sort) => request.sort = sort,
+                        Err(e) => errors.push(e),
+                    }
+                }
+                "cols" if !value.is_empty() => {
+                    let (columns, mut bad) =
+                        GridColumn::parse_list(&super::filter::decode_component(value));
+                    errors.append(&mut bad);
+                    request.columns = columns;
+                }
                 _ => {}
             }
         }
@@ -92,6 +112,15 @@ impl ExportRequest {
             let filter = self.filter.to_query();
             if !filter.is_empty() {
                 parts.push(filter);
+            }
+            if self.sort != GridSort::default() {
+                parts.push(format!("sort={}", encode_component(&self.sort.code())));
+            }
+            if !self.columns.is_empty() && self.columns != GridColumn::DEFAULT {
+                parts.push(format!(
+                    "cols={}",
+                    encode_component(&GridColumn::list_code(&self.columns))
+                ));
             }
         }
         if self.bom {
@@ -174,7 +203,7 @@ mod ssr {
     ) -> Result<ExportEnd, AppError> {
         let columns = match request.kind {
             ExportKind::All => full_columns(store::export_layout(&store).await?),
-            ExportKind::View => view_columns(),
+            ExportKind::View => view_columns(&request.columns),
         };
         let id = store::start_export(
             &store,
@@ -198,7 +227,11 @@ mod ssr {
             filter.resolve_me(me);
         }
         let result = if sink.flush().await {
-            store::export_leads(&store, scope, &filter, &columns, &mut sink).await
+            let sort = match request.kind {
+                ExportKind::View => request.sort,
+                ExportKind::All => crate::leads::grid::GridSort::default(),
+            };
+            store::export_leads(&store, scope, &filter, sort, &columns, &mut sink).await
         } else {
             Ok(ExportEnd::Cancelled(0))
         };
@@ -349,8 +382,16 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
-        let errors = ExportRequest::from_query("all=yes&status=won").unwrap_err();
+        let errors = ExportRequest::from_query("all=yes&status=won&sort=shoe").unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["all", "status"]);
+        assert_eq!(fields, ["all", "sort", "status"]);
+    }
+
+    #[test]
+    fn a_view_export_keeps_the_lists_sort_and_columns() {
+        let request = ExportRequest::from_query("q=x&sort=-name&cols=name,email").unwrap();
+        assert_eq!(request.sort.code(), "-name");
+        assert_eq!(request.columns, [GridColumn::Name, GridColumn::Email]);
+        assert_eq!(request.href(), "/leads/export.csv?q=x&sort=-name&cols=name%2Cemail");
     }
 }

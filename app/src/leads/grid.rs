@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::filter::{encode_component, query_pairs, LeadFilter, FILTER_KEYS};
+use super::{
+    filter::{encode_component, query_pairs, LeadFilter, RefFilter, FILTER_KEYS},
+    saved_views::ListSettings,
+};
 use crate::error::FieldError;
 
 /// A column of the lead list.
@@ -342,6 +345,118 @@ impl ListQuery {
     }
 }
 
+/// The list as it is shown: the URL's parts, or else its view's, with
+/// references to sources and owners that no longer exist left out (and
+/// said so).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListState {
+    /// The view it started from.
+    pub view: ViewKey,
+    /// The filters in effect.
+    pub filter: LeadFilter,
+    /// The order.
+    pub sort: GridSort,
+    /// The visible columns.
+    pub columns: Vec<GridColumn>,
+    /// Whether it differs from its view.
+    pub modified: bool,
+    /// What in the URL or the view was not understood and left out.
+    pub notices: Vec<FieldError>,
+}
+
+impl ListState {
+    /// Works out the list from the URL and the user's settings.
+    pub fn resolve(query: &ListQuery, settings: &ListSettings) -> Self {
+        let mut notices = query.notices.clone();
+        let view = query.view.unwrap_or_else(|| {
+            settings
+                .default_view()
+                .map(|v| ViewKey::Saved(v.id))
+                .unwrap_or_default()
+        });
+        let base = match view {
+            ViewKey::Saved(id) => match settings.views.iter().find(|v| v.id == id) {
+                Some(saved) => ListQuery::parse(&saved.query),
+                None => {
+                    notices.push(FieldError::new(
+                        "view",
+                        "This saved view no longer exists: showing Open leads",
+                    ));
+                    ListQuery::parse(ViewKey::Open.builtin_query().unwrap_or_default())
+                }
+            },
+            builtin => ListQuery::parse(builtin.builtin_query().unwrap_or_default()),
+        };
+        notices.extend(base.notices.iter().cloned());
+        let mut filter = if query.has_filter {
+            query.filter.clone()
+        } else {
+            base.filter.clone()
+        };
+        if let Some(RefFilter::Id(id)) = filter.source {
+            if !settings.sources.iter().any(|s| s.id == id) {
+                notices.push(FieldError::new(
+                    "source",
+                    format!("Lead source #{id} no longer exists: that filter is left out"),
+                ));
+                filter.source = None;
+            }
+        }
+        if let Some(RefFilter::Id(id)) = filter.owner {
+            if id != settings.me && !settings.owners.iter().any(|o| o.id == id) {
+                notices.push(FieldError::new(
+                    "owner",
+                    format!("User #{id} is not someone you can filter by: that filter is left out"),
+                ));
+                filter.owner = None;
+            }
+        }
+        let sort = query.sort.or(base.sort).unwrap_or_default();
+        let columns = query
+            .columns
+            .clone()
+            .or_else(|| base.columns.clone())
+            .or_else(|| settings.columns.clone())
+            .unwrap_or_else(|| GridColumn::DEFAULT.to_vec());
+        let modified = filter != base.filter
+            || sort != base.sort.unwrap_or_default()
+            || base.columns.as_ref().is_some_and(|c| *c != columns);
+        Self {
+            view,
+            filter,
+            sort,
+            columns,
+            modified,
+            notices,
+        }
+    }
+
+    /// The URL query of this list: the view, every filter, and the sort
+    /// and columns when they are not the defaults.
+    pub fn to_query(&self, settings: &ListSettings) -> String {
+        let preferred = settings
+            .columns
+            .clone()
+            .unwrap_or_else(|| GridColumn::DEFAULT.to_vec());
+        // Without filter parameters the view's own filter applies: a list
+        // without filters is "All leads", whatever it started from.
+        let view = if self.filter.is_empty() {
+            ViewKey::All
+        } else {
+            self.view
+        };
+        ListQuery {
+            view: Some(view),
+            has_filter: true,
+            filter: self.filter.clone(),
+            sort: Some(self.sort),
+            columns: (self.columns != preferred).then(|| self.columns.clone()),
+            notices: Vec::new(),
+        }
+        .to_query()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +504,71 @@ mod tests {
         assert!(sort.toggled(GridColumn::Name).descending);
         assert!(sort.toggled(GridColumn::Updated).descending);
         assert_eq!(GridSort::parse("-updated").unwrap().code(), "-updated");
+    }
+
+    fn settings() -> ListSettings {
+        ListSettings {
+            me: 7,
+            views: vec![crate::leads::saved_views::SavedView {
+                id: 3,
+                name: "Hot".into(),
+                query: "q=hot&sort=name&cols=name,email".into(),
+                is_default: false,
+            }],
+            sources: vec![crate::leads::saved_views::SourceChoice {
+                id: 1,
+                name: "Website".into(),
+                retired: false,
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn without_parameters_the_list_is_the_default_view() {
+        let state = ListState::resolve(&ListQuery::parse(""), &settings());
+        assert_eq!(state.view, ViewKey::Open);
+        assert_eq!(state.filter.status, vec![LeadStatus::New]);
+        assert!(!state.modified);
+        let mut with_default = settings();
+        with_default.views[0].is_default = true;
+        let state = ListState::resolve(&ListQuery::parse(""), &with_default);
+        assert_eq!(state.view, ViewKey::Saved(3));
+        assert_eq!(state.filter.q, "hot");
+        assert_eq!(state.columns, [GridColumn::Name, GridColumn::Email]);
+    }
+
+    #[test]
+    fn the_urls_filters_replace_the_views_and_mark_it_modified() {
+        let state = ListState::resolve(&ListQuery::parse("view=3&q=cold"), &settings());
+        assert_eq!(state.view, ViewKey::Saved(3));
+        assert_eq!(state.filter.q, "cold");
+        assert_eq!(state.sort.column, GridColumn::Name);
+        assert!(state.modified);
+        let back = ListState::resolve(&ListQuery::parse(&state.to_query(&settings())), &settings());
+        assert_eq!(back, state);
+    }
+
+    #[test]
+    fn a_cleared_filter_is_all_leads() {
+        let mut state = ListState::resolve(&ListQuery::parse(""), &settings());
+        state.filter = LeadFilter::default();
+        let query = state.to_query(&settings());
+        assert_eq!(query, "view=all");
+        let back = ListState::resolve(&ListQuery::parse(&query), &settings());
+        assert!(back.filter.is_empty());
+    }
+
+    #[test]
+    fn references_that_no_longer_exist_are_left_out_with_a_notice() {
+        let state = ListState::resolve(&ListQuery::parse("view=9&source=99&owner=42&q=x"), &settings());
+        assert_eq!(state.filter.source, None);
+        assert_eq!(state.filter.owner, None);
+        assert_eq!(state.filter.q, "x");
+        let fields: Vec<&str> = state.notices.iter().map(|n| n.field.as_str()).collect();
+        assert_eq!(fields, ["view", "source", "owner"]);
+        let mine = ListState::resolve(&ListQuery::parse("owner=7"), &settings());
+        assert!(mine.notices.is_empty());
     }
 
     #[test]

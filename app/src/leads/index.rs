@@ -638,6 +638,20 @@ impl LeadIndex {
         out
     }
 
+    /// The charts' figures for these rows.
+    pub fn charts(&self, rows: &[u32], today: NaiveDate) -> super::charts::ChartData {
+        super::charts::chart_data(
+            rows.iter().filter_map(|i| self.rows.get(*i as usize)).map(|r| {
+                (
+                    r.status,
+                    r.source.and_then(|s| self.sources.get(&s)).map(String::as_str),
+                    ms_time(r.created_ms),
+                )
+            }),
+            today,
+        )
+    }
+
     /// Every row position, in `sort` order (computed once per version).
     pub fn sorted(&self, sort: GridSort) -> Rc<Vec<u32>> {
         if let Some(done) = self.sorted.borrow().get(&sort) {

@@ -57,6 +57,39 @@ impl LeadStatus {
     }
 }
 
+/// What changing a lead's status from one to another means, by the rules
+/// of the lead page's buttons (the board's drag and the mass action
+/// follow them too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusMove {
+    /// To Qualified: through the qualify wizard (it creates an opportunity).
+    Qualify,
+    /// To Disqualified.
+    Disqualify,
+    /// Back to New.
+    Reactivate,
+    /// Nothing to do: already there.
+    Stay,
+    /// Not allowed, with the reason.
+    Refused(&'static str),
+}
+
+impl LeadStatus {
+    /// What moving from this status to `to` means.
+    pub fn move_to(self, to: LeadStatus) -> StatusMove {
+        use LeadStatus::*;
+        match (self, to) {
+            (a, b) if a == b => StatusMove::Stay,
+            (New, Qualified) => StatusMove::Qualify,
+            (_, Canceled) => StatusMove::Disqualify,
+            (_, New) => StatusMove::Reactivate,
+            _ => StatusMove::Refused(
+                "A disqualified lead is reactivated before it can be qualified.",
+            ),
+        }
+    }
+}
+
 /// One email row of the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -835,36 +868,70 @@ pub struct LeadRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A position in the newest-first list: the last row's (created_at, id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A position in the list: the sort value of a row (`None`: empty) and its
+/// id, the tie-breaker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadCursor {
-    /// Creation time in milliseconds since the epoch.
-    pub created_ms: i64,
-    /// Lead id (tie-breaker).
+    /// The row's value of the sort column, as text (dates in
+    /// milliseconds, the status as its rank).
+    pub key: Option<String>,
+    /// The row's id.
     pub id: i64,
 }
 
 impl LeadCursor {
-    /// The cursor pointing at `row`.
-    pub fn of(row: &LeadRow) -> Self {
-        Self {
-            created_ms: row.created_at.timestamp_millis(),
-            id: row.id,
-        }
+    /// The cursor pointing at `row` in a list sorted by `column`.
+    pub fn of(row: &LeadRow, column: super::grid::GridColumn) -> Self {
+        use super::grid::GridColumn as C;
+        let key = match column {
+            C::Created => Some(row.created_at.timestamp_millis().to_string()),
+            C::Updated => Some(row.updated_at.timestamp_millis().to_string()),
+            C::Status => Some(
+                LeadStatus::ALL
+                    .iter()
+                    .position(|s| *s == row.status)
+                    .unwrap_or(0)
+                    .to_string(),
+            ),
+            C::Name => Some(row.name.clone()),
+            C::FirstName => row.first_name.clone(),
+            C::LastName => row.last_name.clone(),
+            C::Email => row.email.clone(),
+            C::Phone => row.phone.clone(),
+            C::Company => row.company_name.clone(),
+            C::Country => row.country.clone(),
+            C::City => row.city.clone(),
+            C::PostalCode => row.postal_code.clone(),
+            C::Owner => row.owner.clone(),
+            C::Source => row.source.clone(),
+        };
+        Self { key, id: row.id }
     }
 
-    /// The URL form, `<ms>_<id>`.
+    /// The URL form: `<key>_<id>`, the key prefixed by `v` (a value) or
+    /// alone `n` (none).
     pub fn encode(&self) -> String {
-        format!("{}_{}", self.created_ms, self.id)
+        match &self.key {
+            Some(key) => format!("v{key}_{}", self.id),
+            None => format!("n_{}", self.id),
+        }
     }
 
     /// Parses the URL form; `None` for anything malformed.
     pub fn decode(text: &str) -> Option<Self> {
-        let (ms, id) = text.split_once('_')?;
-        Some(Self {
-            created_ms: ms.parse().ok()?,
-            id: id.parse().ok()?,
-        })
+        let (key, id) = text.rsplit_once('_')?;
+        let id = id.parse().ok()?;
+        let key = match key.strip_prefix('v') {
+            Some(value) => Some(value.to_string()),
+            None if key == "n" => None,
+            None => return None,
+        };
+        Some(Self { key, id })
+    }
+
+    /// The key as milliseconds (for date sorts).
+    pub fn millis(&self) -> Option<i64> {
+        self.key.as_deref()?.parse().ok()
     }
 }
 
@@ -872,12 +939,16 @@ impl LeadCursor {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeadPageRequest {
-    /// Load the rows older than this cursor.
+    /// Load the rows after this cursor (in the list's order).
     pub before: Option<LeadCursor>,
-    /// Load the rows newer than this cursor.
+    /// Load the rows before this cursor (in the list's order).
     pub after: Option<LeadCursor>,
     /// Rows per page (clamped to 1..=200, default 50).
     pub limit: Option<u32>,
+    /// The order (default: Created, newest first).
+    pub sort: Option<super::grid::GridSort>,
+    /// Also count the matching leads per status (a query of its own).
+    pub with_counts: bool,
     /// Which leads (default: all the user may see). Travels separately,
     /// as URL parameters (see `api::list_leads`).
     #[serde(skip)]
@@ -891,20 +962,27 @@ impl LeadPageRequest {
     }
 }
 
-/// One page of the newest-first list.
+/// How many leads match, per status and in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    /// Per status (every status, in pipeline order) for the filter without
+    /// its status part: the counts beside the status filter.
+    pub per_status: Vec<(LeadStatus, i64)>,
+    /// How many match the whole filter.
+    pub total: i64,
+}
+
+/// One page of the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadPage {
-    /// The rows, newest first.
+    /// The rows, in the list's order.
     pub rows: Vec<LeadRow>,
-    /// Cursor for the next (older) page, if there is one.
+    /// Cursor for the next page, if there is one.
     pub older: Option<LeadCursor>,
-    /// Cursor for the previous (newer) page, if there is one.
+    /// Cursor for the previous page, if there is one.
     pub newer: Option<LeadCursor>,
-    /// How many leads match the filter in all.
-    pub total: i64,
-    /// How many leads match the filter's other parts, per status (every
-    /// status, in pipeline order): the counts beside the status filter.
-    pub counts: Vec<(LeadStatus, i64)>,
+    /// The counts, when asked for.
+    pub counts: Option<StatusCounts>,
 }
 
 /// What to look for when checking for duplicates before saving.

@@ -11,6 +11,7 @@ use crate::{
     error::AppError,
     leads::{
         csv_file::{Column, Layout, LeadRecord},
+        grid::GridColumn,
         filter::{LeadFilter, RefFilter},
         model::{LeadAddress, LeadStatus},
         store::{CsvSink, ExportEnd},
@@ -161,31 +162,32 @@ pub async fn count_filtered(
     Ok(q.build_query_scalar().fetch_one(pool).await?)
 }
 
-/// How many leads `scope` may see match `filter` without its status part,
-/// per status (every status, in pipeline order, zero included).
+/// How many leads `scope` may see match `filter`: per status for the
+/// filter without its status part, and in all for the whole filter.
 pub async fn count_by_status(
     pool: &Pool,
     scope: Scope,
     filter: &LeadFilter,
-) -> Result<Vec<(LeadStatus, i64)>, AppError> {
-    let any_status = LeadFilter {
-        status: Vec::new(),
-        ..filter.clone()
-    };
+) -> Result<crate::leads::model::StatusCounts, AppError> {
     let mut q = sqlx::QueryBuilder::<Db>::new("SELECT l.status, count(*) AS n FROM leads l WHERE ");
     crate::users::store::push_scope(&mut q, "l", scope);
-    push_filter(&mut q, &any_status);
+    push_filter(&mut q, &filter.without_status());
     q.push(" GROUP BY l.status");
     let rows = q.build().fetch_all(pool).await?;
-    let mut counts: Vec<(LeadStatus, i64)> = LeadStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut per_status: Vec<(LeadStatus, i64)> = LeadStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for row in rows {
         let code: String = row.try_get("status")?;
         let n: i64 = row.try_get("n")?;
-        if let Some(entry) = counts.iter_mut().find(|(s, _)| s.code() == code) {
+        if let Some(entry) = per_status.iter_mut().find(|(s, _)| s.code() == code) {
             entry.1 = n;
         }
     }
-    Ok(counts)
+    let total = per_status
+        .iter()
+        .filter(|(status, _)| filter.status.is_empty() || filter.status.contains(status))
+        .map(|(_, n)| n)
+        .sum();
+    Ok(crate::leads::model::StatusCounts { per_status, total })
 }
 
 /// How many numbered columns an export needs: the most emails, phones and
@@ -212,7 +214,11 @@ pub async fn export_layout(pool: &Pool) -> Result<Layout, AppError> {
 /// The export query: every column of the file, children folded into one
 /// text each (values joined by `UNIT`, addresses by `RECORD`), in the
 /// list's order (newest first).
-fn export_query(scope: Scope, filter: &LeadFilter) -> sqlx::QueryBuilder<'static, Db> {
+fn export_query(
+    scope: Scope,
+    filter: &LeadFilter,
+    sort: crate::leads::grid::GridSort,
+) -> sqlx::QueryBuilder<'static, Db> {
     let address = format!(
         "coalesce(ea.label, '') || {UNIT} || coalesce(ea.street, '') || {UNIT} || \
          coalesce(ea.street2, '') || {UNIT} || coalesce(ea.city, '') || {UNIT} || \
@@ -233,13 +239,24 @@ fn export_query(scope: Scope, filter: &LeadFilter) -> sqlx::QueryBuilder<'static
           FROM lead_tags et WHERE et.lead_id = l.id) AS tags \
          FROM leads l \
          LEFT JOIN lead_sources s ON s.id = l.source_id \
-         LEFT JOIN users u ON u.id = l.owner_id \
-         WHERE "
+         LEFT JOIN users u ON u.id = l.owner_id {address} \
+         WHERE ",
+        // Sorting by the primary address needs it (the list's alias).
+        address = if matches!(
+            sort.column,
+            GridColumn::Country | GridColumn::City | GridColumn::PostalCode
+        ) {
+            "LEFT JOIN lead_addresses a ON a.lead_id = l.id AND a.is_primary"
+        } else {
+            ""
+        }
     );
     let mut q = sqlx::QueryBuilder::<Db>::new(sql);
     crate::users::store::push_scope(&mut q, "l", scope);
     push_filter(&mut q, filter);
-    q.push(" ORDER BY l.created_at DESC, l.id DESC");
+    // The list's order, ties by id in the same direction.
+    let (expr, kind) = super::sort_expr(sort.column);
+    q.push(super::order_by(&expr, &kind, !sort.descending));
     q
 }
 
@@ -309,10 +326,11 @@ pub async fn export_leads(
     pool: &Pool,
     scope: Scope,
     filter: &LeadFilter,
+    sort: crate::leads::grid::GridSort,
     columns: &[Column],
     sink: &mut CsvSink,
 ) -> Result<ExportEnd, AppError> {
-    let mut q = export_query(scope, filter);
+    let mut q = export_query(scope, filter, sort);
     let mut conn = pool.acquire().await?;
     let mut rows = q.build().fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
@@ -404,7 +422,9 @@ pub async fn recent_exports(
 /// The SQL of a full export of every lead (no scope, no filter), for the
 /// benchmark's baseline: the database's own CSV dump of the same query.
 pub fn export_sql() -> String {
-    export_query(Scope::All, &LeadFilter::default()).sql().to_string()
+    export_query(Scope::All, &LeadFilter::default(), Default::default())
+        .sql()
+        .to_string()
 }
 
 /// Fills in the searchable text of leads written before it existed (or
@@ -557,4 +577,53 @@ pub async fn index_leads(
         return Ok(None);
     }
     Ok(Some(count))
+}
+
+/// Per-status, per-source and per-day (since `since`) counts of the leads
+/// `scope` may see that match `filter`, for the board's charts.
+pub async fn chart_counts(
+    pool: &Pool,
+    scope: Scope,
+    filter: &LeadFilter,
+    since: chrono::NaiveDate,
+) -> Result<crate::leads::charts::ChartCounts, AppError> {
+    let grouped = |select: &str, group: &str| {
+        let mut q = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {select} AS k, count(*) AS n FROM leads l \
+             LEFT JOIN lead_sources s ON s.id = l.source_id WHERE "
+        ));
+        crate::users::store::push_scope(&mut q, "l", scope);
+        push_filter(&mut q, filter);
+        (q, group.to_string())
+    };
+    let mut by_status: Vec<(LeadStatus, i64)> = LeadStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let (mut q, group) = grouped("l.status", "l.status");
+    q.push(format!(" GROUP BY {group}"));
+    for row in q.build().fetch_all(pool).await? {
+        let code: String = row.try_get("k")?;
+        if let Some(entry) = by_status.iter_mut().find(|(s, _)| s.code() == code) {
+            entry.1 = row.try_get("n")?;
+        }
+    }
+    let (mut q, group) = grouped("coalesce(s.name, 'No source')", "coalesce(s.name, 'No source')");
+    q.push(format!(" GROUP BY {group}"));
+    let mut by_source = Vec::new();
+    for row in q.build().fetch_all(pool).await? {
+        by_source.push((row.try_get("k")?, row.try_get("n")?));
+    }
+    let (mut q, group) = grouped(DAY, DAY);
+    q.push(" AND l.created_at >= ").push_bind(day_start(since));
+    q.push(format!(" GROUP BY {group}"));
+    let mut per_day = Vec::new();
+    for row in q.build().fetch_all(pool).await? {
+        let day: String = row.try_get("k")?;
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            per_day.push((day, row.try_get("n")?));
+        }
+    }
+    Ok(crate::leads::charts::ChartCounts {
+        by_status,
+        by_source,
+        per_day,
+    })
 }

@@ -28,6 +28,7 @@ pub fn now() -> DateTime<Utc> {
 /// SQLite queries.
 pub mod sqlite {
     use sqlx::Sqlite as Db;
+    const IS_SQLITE: bool = true;
     /// Writers take the write lock up front: a deferred transaction that
     /// reads first fails with SQLITE_BUSY (not waiting) when another
     /// writer commits in between.
@@ -43,13 +44,30 @@ pub mod sqlite {
         const AGG: &str = "group_concat";
         const UNIT: &str = "char(31)";
         const RECORD: &str = "char(30)";
+        /// A lead's creation day (UTC) as `YYYY-MM-DD`.
+        const DAY: &str = "substr(l.created_at, 1, 10)";
         include!("filtered.rs");
+    }
+
+    /// Mass actions.
+    pub mod mass {
+        use super::BEGIN_WRITE;
+        use sqlx::Sqlite as Db;
+        include!("mass.rs");
+    }
+
+    /// Saved views, settings and notes.
+    pub mod desk {
+        use super::BEGIN_WRITE;
+        use sqlx::Sqlite as Db;
+        include!("desk.rs");
     }
 }
 
 /// PostgreSQL queries.
 pub mod postgres {
     use sqlx::Postgres as Db;
+    const IS_SQLITE: bool = false;
     const BEGIN_WRITE: &str = "BEGIN";
     include!("queries.rs");
 
@@ -62,7 +80,23 @@ pub mod postgres {
         const AGG: &str = "string_agg";
         const UNIT: &str = "chr(31)";
         const RECORD: &str = "chr(30)";
+        /// A lead's creation day (UTC) as `YYYY-MM-DD`.
+        const DAY: &str = "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
         include!("filtered.rs");
+    }
+
+    /// Mass actions.
+    pub mod mass {
+        use super::BEGIN_WRITE;
+        use sqlx::Postgres as Db;
+        include!("mass.rs");
+    }
+
+    /// Saved views, settings and notes.
+    pub mod desk {
+        use super::BEGIN_WRITE;
+        use sqlx::Postgres as Db;
+        include!("desk.rs");
     }
 }
 
@@ -353,6 +387,15 @@ pub enum ExportEnd {
     Cancelled(u64),
 }
 
+/// How many leads `scope` may see match `filter`, per status and in all.
+pub async fn count_by_status(
+    store: &Store,
+    scope: Scope,
+    filter: &crate::leads::filter::LeadFilter,
+) -> Result<crate::leads::model::StatusCounts, AppError> {
+    dispatch!(store, filtered::count_by_status(scope, filter))
+}
+
 /// Counts the leads `scope` may see that match `filter`.
 pub async fn count_filtered(
     store: &Store,
@@ -372,10 +415,11 @@ pub async fn export_leads(
     store: &Store,
     scope: Scope,
     filter: &crate::leads::filter::LeadFilter,
+    sort: crate::leads::grid::GridSort,
     columns: &[crate::leads::csv_file::Column],
     sink: &mut CsvSink,
 ) -> Result<ExportEnd, AppError> {
-    dispatch!(store, filtered::export_leads(scope, filter, columns, sink))
+    dispatch!(store, filtered::export_leads(scope, filter, sort, columns, sink))
 }
 
 /// Records the start of an export; returns its id.
@@ -414,6 +458,122 @@ pub async fn recent_exports(
 /// migrations); returns how many were filled.
 pub async fn fill_search_text(store: &Store) -> Result<u64, sqlx::Error> {
     dispatch!(store, filtered::fill_search_text())
+}
+
+/// The setting key of the list's visible columns.
+pub const COLUMNS_SETTING: &str = "lead_list.columns";
+
+/// A user's saved views (by name) and remembered columns.
+pub async fn list_views(
+    store: &Store,
+    user_id: i64,
+) -> Result<(Vec<crate::leads::saved_views::SavedView>, Option<String>), AppError> {
+    dispatch!(store, desk::list_views(user_id))
+}
+
+/// Saves a view under `name` (replacing the user's view of that name).
+pub async fn save_view(
+    store: &Store,
+    user_id: i64,
+    name: &str,
+    query: &str,
+    is_default: bool,
+) -> Result<crate::leads::saved_views::SavedView, AppError> {
+    dispatch!(store, desk::save_view(user_id, name, query, is_default))
+}
+
+/// Makes one of the user's views the default (`None`: none).
+pub async fn set_default_view(store: &Store, user_id: i64, id: Option<i64>) -> Result<(), AppError> {
+    dispatch!(store, desk::set_default_view(user_id, id))
+}
+
+/// Deletes one of the user's views.
+pub async fn delete_view(store: &Store, user_id: i64, id: i64) -> Result<(), AppError> {
+    dispatch!(store, desk::delete_view(user_id, id))
+}
+
+/// Stores one of the user's settings.
+pub async fn save_setting(store: &Store, user_id: i64, key: &str, value: &str) -> Result<(), AppError> {
+    dispatch!(store, desk::save_setting(user_id, key, value))
+}
+
+/// Every lead source, retired ones last.
+pub async fn source_choices(
+    store: &Store,
+) -> Result<Vec<crate::leads::saved_views::SourceChoice>, AppError> {
+    dispatch!(store, desk::source_choices())
+}
+
+/// The notes on a lead, newest first (the caller checked the lead is
+/// visible); `viewer` marks their own.
+pub async fn list_notes(
+    store: &Store,
+    lead_id: i64,
+    viewer: i64,
+) -> Result<Vec<crate::leads::notes::Note>, AppError> {
+    dispatch!(store, desk::list_notes(lead_id, viewer))
+}
+
+/// Adds a note (the caller checked the lead is visible).
+pub async fn add_note(
+    store: &Store,
+    lead_id: i64,
+    user_id: i64,
+    body: &str,
+) -> Result<crate::leads::notes::Note, AppError> {
+    dispatch!(store, desk::add_note(lead_id, user_id, body))
+}
+
+/// Changes a note of `user_id`'s on a lead `scope` may see.
+pub async fn edit_note(
+    store: &Store,
+    scope: Scope,
+    user_id: i64,
+    id: i64,
+    body: &str,
+) -> Result<crate::leads::notes::Note, AppError> {
+    dispatch!(store, desk::edit_note(scope, user_id, id, body))
+}
+
+/// Deletes a note of `user_id`'s on a lead `scope` may see.
+pub async fn delete_note(store: &Store, scope: Scope, user_id: i64, id: i64) -> Result<(), AppError> {
+    dispatch!(store, desk::delete_note(scope, user_id, id))
+}
+
+/// Counts for the board's charts: per status, per source, per creation
+/// day since `since`.
+pub async fn chart_counts(
+    store: &Store,
+    scope: Scope,
+    filter: &crate::leads::filter::LeadFilter,
+    since: chrono::NaiveDate,
+) -> Result<crate::leads::charts::ChartCounts, AppError> {
+    dispatch!(store, filtered::chart_counts(scope, filter, since))
+}
+
+/// The leads a mass action is for, as storage takes them.
+#[derive(Clone, Debug)]
+pub enum MassLeads {
+    /// These ids (those the user may not see are refused).
+    Ids(Vec<i64>),
+    /// Every lead matching this filter (`owner=me` resolved).
+    Filter(crate::leads::filter::LeadFilter),
+}
+
+/// Runs a mass action in one transaction: every lead of `target` that
+/// `scope` may see is checked by the action's rules (`assign` says whether
+/// the new owner may be given leads), the allowed ones are changed with
+/// their history, the others listed with the reason. Returns the summary
+/// and the ids changed.
+pub async fn mass_update(
+    store: &Store,
+    scope: Scope,
+    user_id: i64,
+    target: &MassLeads,
+    action: &crate::leads::mass::MassAction,
+    assign: Result<(), String>,
+) -> Result<(crate::leads::mass::MassSummary, Vec<i64>), AppError> {
+    dispatch!(store, mass::mass_update(scope, user_id, target, action, assign))
 }
 
 /// Streams the leads `scope` may see (or those of `ids`) in the browser's

@@ -10,6 +10,7 @@ use crate::{
     error::AppError,
     leads::{
         fields::phone_key,
+        grid::GridColumn,
         history::FieldChange,
         model::{
             DuplicateLead, DuplicateProbe, Lead, LeadAddress, LeadCursor, LeadEmail, LeadPage,
@@ -567,65 +568,163 @@ fn list_row(row: &DbRow) -> Result<LeadRow, AppError> {
     })
 }
 
-fn cursor_time(cursor: &LeadCursor) -> Result<DateTime<Utc>, AppError> {
-    DateTime::from_timestamp_millis(cursor.created_ms)
-        .ok_or_else(|| AppError::field("cursor", "This page link is not valid"))
+/// How a sort column's values compare in SQL.
+enum SortKey {
+    /// A timestamp column.
+    Time,
+    /// An integer.
+    Int,
+    /// Text, compared case-insensitively.
+    Text,
 }
 
-/// One page of the leads `scope` may see, newest first, by keyset on
-/// (created_at, id).
+/// The SQL expression a column sorts by (aliases of `LIST_SELECT`).
+fn sort_expr(column: GridColumn) -> (String, SortKey) {
+    let text = |expr: &str| {
+        let expr = if IS_SQLITE {
+            format!("{expr} COLLATE NOCASE")
+        } else {
+            format!("lower({expr}) COLLATE \"C\"")
+        };
+        (expr, SortKey::Text)
+    };
+    match column {
+        GridColumn::Created => ("l.created_at".into(), SortKey::Time),
+        GridColumn::Updated => ("l.updated_at".into(), SortKey::Time),
+        GridColumn::Status => (
+            "(CASE l.status WHEN 'new' THEN 0 WHEN 'qualified' THEN 1 ELSE 2 END)".into(),
+            SortKey::Int,
+        ),
+        GridColumn::Name => text("l.name"),
+        GridColumn::FirstName => text("l.first_name"),
+        GridColumn::LastName => text("l.last_name"),
+        GridColumn::Company => text("l.company_name"),
+        GridColumn::Email => text(
+            "(SELECT se.email FROM lead_emails se WHERE se.lead_id = l.id AND se.is_primary)",
+        ),
+        GridColumn::Phone => text(
+            "(SELECT sp.phone FROM lead_phones sp WHERE sp.lead_id = l.id AND sp.is_primary)",
+        ),
+        GridColumn::Country => text("a.country"),
+        GridColumn::City => text("a.city"),
+        GridColumn::PostalCode => text("a.postal_code"),
+        GridColumn::Owner => text("u.display_name"),
+        GridColumn::Source => text("s.name"),
+    }
+}
+
+/// ` ORDER BY …` for a sort expression, upwards or downwards, ties by
+/// id; empty values below every other. Only nullable (text) keys say
+/// where nulls go: PostgreSQL would not use an index for `NULLS LAST`
+/// on a plain descending scan.
+fn order_by(expr: &str, kind: &SortKey, up: bool) -> String {
+    match (kind, up) {
+        (SortKey::Text, true) => format!(" ORDER BY {expr} ASC NULLS FIRST, l.id ASC"),
+        (SortKey::Text, false) => format!(" ORDER BY {expr} DESC NULLS LAST, l.id DESC"),
+        (_, true) => format!(" ORDER BY {expr} ASC, l.id ASC"),
+        (_, false) => format!(" ORDER BY {expr} DESC, l.id DESC"),
+    }
+}
+
+/// Binds a cursor's key as its column compares.
+fn push_key(q: &mut sqlx::QueryBuilder<'_, Db>, kind: &SortKey, key: &str) -> Result<(), AppError> {
+    let bad = || AppError::field("cursor", "This page link is not valid");
+    match kind {
+        SortKey::Time => {
+            let ms: i64 = key.parse().map_err(|_| bad())?;
+            q.push_bind(DateTime::from_timestamp_millis(ms).ok_or_else(bad)?);
+        }
+        SortKey::Int => {
+            q.push_bind(key.parse::<i64>().map_err(|_| bad())?);
+        }
+        SortKey::Text if IS_SQLITE => {
+            q.push_bind(key.to_string());
+        }
+        SortKey::Text => {
+            q.push("lower(").push_bind(key.to_string()).push(") COLLATE \"C\"");
+        }
+    }
+    Ok(())
+}
+
+/// ` AND (rows after `cursor` going up, or down)`, an empty value being
+/// below every other (first going up, last going down), ties by id.
+fn push_keyset(
+    q: &mut sqlx::QueryBuilder<'_, Db>,
+    expr: &str,
+    kind: &SortKey,
+    cursor: &LeadCursor,
+    up: bool,
+) -> Result<(), AppError> {
+    let (cmp, id_cmp) = if up { (">", ">") } else { ("<", "<") };
+    q.push(" AND (");
+    match (&cursor.key, up) {
+        (None, true) => {
+            q.push(format!("({expr} IS NULL AND l.id > "))
+                .push_bind(cursor.id)
+                .push(format!(") OR {expr} IS NOT NULL"));
+        }
+        (None, false) => {
+            q.push(format!("{expr} IS NULL AND l.id < ")).push_bind(cursor.id);
+        }
+        (Some(key), _) => {
+            q.push(format!("{expr} {cmp} "));
+            push_key(q, kind, key)?;
+            q.push(format!(" OR ({expr} = "));
+            push_key(q, kind, key)?;
+            q.push(format!(" AND l.id {id_cmp} ")).push_bind(cursor.id).push(")");
+            if !up {
+                q.push(format!(" OR {expr} IS NULL"));
+            }
+        }
+    }
+    q.push(")");
+    Ok(())
+}
+
+/// One page of the leads `scope` may see that match the request's
+/// filter, in its order, by keyset on (sort value, id); the counts per
+/// status too when asked.
 pub async fn list_leads(pool: &Pool, scope: Scope, req: &LeadPageRequest) -> Result<LeadPage, AppError> {
     let limit = i64::from(req.page_size());
+    let sort = req.sort.unwrap_or_default();
+    let (expr, kind) = sort_expr(sort.column);
     let mut q = sqlx::QueryBuilder::<Db>::new(LIST_SELECT);
     q.push(" WHERE ");
     push_scope(&mut q, scope);
     filtered::push_filter(&mut q, &req.filter);
-    // Going to newer rows walks the index upwards, then flips the page.
-    let ascending = req.after.is_some();
-    if let Some(after) = &req.after {
-        q.push(" AND (l.created_at, l.id) > (")
-            .push_bind(cursor_time(after)?)
-            .push(", ")
-            .push_bind(after.id)
-            .push(")");
-    } else if let Some(before) = &req.before {
-        q.push(" AND (l.created_at, l.id) < (")
-            .push_bind(cursor_time(before)?)
-            .push(", ")
-            .push_bind(before.id)
-            .push(")");
+    // Going back (to earlier rows of the list) walks the other way, then
+    // flips the page.
+    let back = req.after.is_some();
+    let up = sort.descending == back;
+    if let Some(cursor) = req.after.as_ref().or(req.before.as_ref()) {
+        push_keyset(&mut q, &expr, &kind, cursor, up)?;
     }
-    q.push(if ascending {
-        " ORDER BY l.created_at ASC, l.id ASC LIMIT "
-    } else {
-        " ORDER BY l.created_at DESC, l.id DESC LIMIT "
-    })
-    .push_bind(limit + 1);
+    q.push(order_by(&expr, &kind, up));
+    q.push(" LIMIT ").push_bind(limit + 1);
     let mut rows = q.build().fetch_all(pool).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    if ascending {
+    if back {
         rows.reverse();
     }
     let rows = rows.iter().map(list_row).collect::<Result<Vec<_>, _>>()?;
-    let first = rows.first().map(LeadCursor::of);
-    let last = rows.last().map(LeadCursor::of);
+    let first = rows.first().map(|r| LeadCursor::of(r, sort.column));
+    let last = rows.last().map(|r| LeadCursor::of(r, sort.column));
     let (newer, older) = match (&req.after, &req.before) {
         (Some(_), _) => (if has_more { first } else { None }, last),
         (None, Some(_)) => (first, if has_more { last } else { None }),
         (None, None) => (None, if has_more { last } else { None }),
     };
-    let counts = filtered::count_by_status(pool, scope, &req.filter).await?;
-    let total = counts
-        .iter()
-        .filter(|(status, _)| req.filter.status.is_empty() || req.filter.status.contains(status))
-        .map(|(_, n)| n)
-        .sum();
+    let counts = if req.with_counts {
+        Some(filtered::count_by_status(pool, scope, &req.filter).await?)
+    } else {
+        None
+    };
     Ok(LeadPage {
         rows,
         older,
         newer,
-        total,
         counts,
     })
 }

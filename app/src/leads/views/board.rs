@@ -1,28 +1,36 @@
-//! The pipeline board: a column per status with the newest leads of each
-//! as cards (name, company, owner, age). Dragging a card to another column
-//! changes its status by the same rules and server functions as the
-//! buttons: to Qualified opens the qualify wizard, to Disqualified
-//! disqualifies, back to New reactivates. Every card also carries those
-//! moves as buttons, for the keyboard and for touch.
+//! The pipeline board: a column per status with the first leads of each
+//! (in the list's order) as cards — name, company, owner, age — and charts
+//! of the filtered set. Dragging a card to another column changes its
+//! status by the same rules and server functions as the buttons: to
+//! Qualified opens the qualify wizard, to Disqualified disqualifies, back
+//! to New reactivates. Every card carries those moves as buttons too, for
+//! the keyboard and for touch. Like the list, it filters in the browser
+//! once the leads are there, and follows other people's changes live.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
-use super::list::{filter_query, list_href, FilterBar};
+use super::{
+    charts::Charts,
+    list::{provide_list, ListContext},
+    list_filters::{FilterBar, ListNotices, ViewTabs},
+    list_tools::SettingsRefresh,
+    live_data::LiveLeads,
+};
 use crate::{
     components::ErrorNotice,
-    error::AppError,
     leads::{
         api::list_leads,
-        filter::LeadFilter,
-        model::{LeadPageRequest, LeadRow, LeadStatus},
+        charts::lead_charts,
+        model::{LeadPageRequest, LeadRow, LeadStatus, StatusMove},
+        saved_views::{list_settings, ListSettings},
     },
     opportunities::api::{DisqualifyLead, ReactivateLead},
 };
 
 /// Cards per column; the rest are a link away, in the list.
-const CARDS: u32 = 50;
+const CARDS: usize = 50;
 
 /// A card being dragged: its lead and the column it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,40 +39,10 @@ struct Dragged {
     from: LeadStatus,
 }
 
-/// What dropping a card of status `from` on column `to` does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Move {
-    /// Open the qualify wizard.
-    Qualify,
-    /// Disqualify the lead.
-    Disqualify,
-    /// Set it back to New.
-    Reactivate,
-    /// Nothing (same column).
-    Stay,
-    /// Not allowed, with the reason.
-    Refused(&'static str),
-}
-
-fn move_of(from: LeadStatus, to: LeadStatus) -> Move {
-    use LeadStatus::*;
-    match (from, to) {
-        (a, b) if a == b => Move::Stay,
-        (New, Qualified) => Move::Qualify,
-        (_, Canceled) => Move::Disqualify,
-        (_, New) => Move::Reactivate,
-        (Canceled, Qualified) => {
-            Move::Refused("A disqualified lead is reactivated before it can be qualified.")
-        }
-        _ => Move::Refused("This move is not possible."),
-    }
-}
-
 /// The board's shared state: the actions every card and column use.
 #[derive(Clone, Copy)]
 struct Board {
     dragging: RwSignal<Option<Dragged>>,
-    refresh: RwSignal<u32>,
     refused: RwSignal<Option<&'static str>>,
     disqualify: ServerAction<DisqualifyLead>,
     reactivate: ServerAction<ReactivateLead>,
@@ -73,30 +51,35 @@ struct Board {
 /// `/leads/board`.
 #[component]
 pub fn LeadBoardPage() -> impl IntoView {
-    let query = use_query_map();
-    // The board shows every status side by side: the status part of a
-    // filter does not apply to it.
-    let filter = Memo::new(move |_| {
-        let mut filter = LeadFilter::from_query(&query.with(filter_query)).unwrap_or_default();
-        filter.status.clear();
-        filter
-    });
-    let filter_error = Memo::new(move |_| LeadFilter::from_query(&query.with(filter_query)).err());
+    let live = LiveLeads::get();
+    Effect::new(move |_| live.start());
+    let refresh = RwSignal::new(0_u32);
+    provide_context(SettingsRefresh(refresh));
+    let settings = Resource::new(move || refresh.get(), |_| list_settings());
+    view! {
+        <Title text="Pipeline board" />
+        <Transition fallback=|| view! { <p class="muted">"Loading the board…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => view! { <BoardWorkspace settings /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BoardWorkspace(settings: ListSettings) -> impl IntoView {
+    let ctx = provide_list("/leads/board", settings);
+    let live = LiveLeads::get();
     let board = Board {
         dragging: RwSignal::new(None),
-        refresh: RwSignal::new(0),
         refused: RwSignal::new(None),
         disqualify: ServerAction::new(),
         reactivate: ServerAction::new(),
     };
     provide_context(board);
-    Effect::new(move |_| {
-        let done = matches!(board.disqualify.value().get(), Some(Ok(_)))
-            || matches!(board.reactivate.value().get(), Some(Ok(_)));
-        if done {
-            board.refresh.update(|n| *n += 1);
-        }
-    });
     let failure = move || {
         board
             .disqualify
@@ -105,78 +88,174 @@ pub fn LeadBoardPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| board.reactivate.value().get().and_then(Result::err))
     };
+    let list = move || ctx.href(&ctx.state.get()).replacen("/leads/board", "/leads", 1);
     view! {
-        <Title text="Pipeline board" />
         <div class="page-head">
             <div>
-                <p class="crumb">"Leads"</p>
+                <p class="crumb"><a href="/leads">"Leads"</a></p>
                 <h1>"Pipeline board"</h1>
             </div>
             <div class="actions">
-                <a class="button" href=move || list_href("/leads", &filter.get().to_query(), None)>"List"</a>
+                <a class="button" href=list>"List"</a>
+                <a class="button primary" href="/leads/new">"Create lead"</a>
             </div>
         </div>
-        <FilterBar path="/leads/board" filter with_status=false />
-        {move || filter_error.get().map(|fields| view! {
-            <ErrorNotice error=AppError::Validation { fields } list_fields=true />
-        })}
-        <p class="muted board-help">"Drag a card to another column, or use its buttons. To Qualified opens the qualify wizard."</p>
+        <ViewTabs />
+        <FilterBar with_status=false />
+        <ListNotices />
         <div aria-live="polite">
             {move || board.refused.get().map(|m| view! { <div class="notice error" role="alert">{m}</div> })}
             {move || failure().map(|error| view! { <ErrorNotice error /> })}
         </div>
+        {move || if live.ready() {
+            view! { <LiveBoard /> }.into_any()
+        } else {
+            view! { <ServerBoard /> }.into_any()
+        }}
+    }
+}
+
+/// The board from the browser's leads: columns and charts.
+#[component]
+fn LiveBoard() -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let live = LiveLeads::get();
+    let result = Memo::new(move |_| {
+        ctx.state
+            .with(|s| live.run(&s.filter.without_status(), s.sort))
+    });
+    let column = move |status: LeadStatus| {
+        Signal::derive(move || {
+            result.with(|r| {
+                let Some(r) = r else { return (Vec::new(), 0) };
+                let total = r.counts[LeadStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)];
+                let cards: Vec<LeadRow> = live
+                    .with_index(|index| {
+                        r.base
+                            .iter()
+                            .filter(|i| index.status_at(**i) == Some(status))
+                            .take(CARDS)
+                            .filter_map(|i| index.row(*i))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (cards, total)
+            })
+        })
+    };
+    let charts = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref().and_then(|r| {
+                live.with_index(|index| index.charts(&r.base, chrono::Utc::now().date_naive()))
+            })
+        })
+    });
+    view! {
+        <Charts data=charts />
         <div class="board">
-            {LeadStatus::ALL.into_iter().map(|status| view! { <BoardColumn status filter /> }).collect_view()}
+            {LeadStatus::ALL.into_iter().map(|status| view! {
+                <BoardColumn status cards=column(status) />
+            }).collect_view()}
         </div>
     }
 }
 
-/// One column: its count and newest cards; a drop target.
+/// The board from the server: a page per column, charts counted there.
 #[component]
-fn BoardColumn(status: LeadStatus, filter: Memo<LeadFilter>) -> impl IntoView {
-    let board = expect_context::<Board>();
-    let navigate = use_navigate();
-    let column_filter = move || {
-        let mut f = filter.get();
-        f.status = vec![status];
-        f.to_query()
-    };
-    let page = Resource::new(
-        move || (column_filter(), board.refresh.get()),
-        |(filter, _)| {
-            list_leads(
-                LeadPageRequest {
-                    limit: Some(CARDS),
-                    ..Default::default()
-                },
-                filter,
-            )
-        },
+fn ServerBoard() -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let live = LiveLeads::get();
+    let filter = Memo::new(move |_| ctx.state.with(|s| (s.filter.without_status(), s.sort)));
+    let charts = Resource::new(
+        move || (filter.get().0.to_query(), live.version.get()),
+        |(filter, _)| lead_charts(filter),
     );
+    let column = move |status: LeadStatus| {
+        let page = Resource::new(
+            move || (filter.get(), live.version.get()),
+            move |((mut filter, sort), _)| {
+                filter.status = vec![status];
+                list_leads(
+                    LeadPageRequest {
+                        limit: Some(CARDS as u32),
+                        sort: Some(sort),
+                        with_counts: true,
+                        ..Default::default()
+                    },
+                    filter.to_query(),
+                )
+            },
+        );
+        view! {
+            <Suspense fallback=move || view! {
+                <section class="board-column"><h2>{status.label()}</h2><p class="muted">"Loading…"</p></section>
+            }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => {
+                            let total = page.counts.map_or(0, |c| c.total) as usize;
+                            let cards = Signal::stored((page.rows, total));
+                            view! { <BoardColumn status cards /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let data = Signal::stored(charts.await.ok());
+                view! { <Charts data /> }
+            })}
+        </Transition>
+        <div class="board">
+            {LeadStatus::ALL.into_iter().map(column).collect_view()}
+        </div>
+    }
+}
+
+/// One column: its count and first cards; a drop target.
+#[component]
+fn BoardColumn(
+    /// Its status.
+    status: LeadStatus,
+    /// Its cards and how many leads it has in all.
+    cards: Signal<(Vec<LeadRow>, usize)>,
+) -> impl IntoView {
+    let board = expect_context::<Board>();
+    let ctx = expect_context::<ListContext>();
+    let navigate = use_navigate();
     let over = RwSignal::new(false);
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
-        let Some(card) = board.dragging.get_untracked() else {
-            return;
-        };
+        let Some(card) = board.dragging.get_untracked() else { return };
         board.dragging.set(None);
         board.refused.set(None);
-        match move_of(card.from, status) {
-            Move::Stay => {}
-            Move::Qualify => navigate(&format!("/leads/{}/qualify", card.id), Default::default()),
-            Move::Disqualify => {
+        match card.from.move_to(status) {
+            StatusMove::Stay => {}
+            StatusMove::Qualify => navigate(&format!("/leads/{}/qualify", card.id), Default::default()),
+            StatusMove::Disqualify => {
                 board.disqualify.dispatch(DisqualifyLead {
                     id: card.id,
                     reason: None,
                 });
             }
-            Move::Reactivate => {
+            StatusMove::Reactivate => {
                 board.reactivate.dispatch(ReactivateLead { id: card.id });
             }
-            Move::Refused(message) => board.refused.set(Some(message)),
+            StatusMove::Refused(message) => board.refused.set(Some(message)),
         }
     };
+    let rest = move || {
+        let mut state = ctx.state.get();
+        state.filter.status = vec![status];
+        ctx.href(&state).replacen("/leads/board", "/leads", 1)
+    };
+    let total = move || cards.with(|(_, n)| *n);
+    let shown = move || cards.with(|(c, _)| c.len());
     view! {
         <section class=move || format!("board-column status-{}{}", status.code(), if over.get() { " drop-over" } else { "" })
             aria-label=status.label()
@@ -188,28 +267,18 @@ fn BoardColumn(status: LeadStatus, filter: Memo<LeadFilter>) -> impl IntoView {
             }
             on:dragleave=move |_| over.set(false)
             on:drop=on_drop>
-            <Suspense fallback=move || view! { <h2>{status.label()}</h2><p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => {
-                            let total = page.total;
-                            let shown = page.rows.len() as i64;
-                            let rest = list_href("/leads", &column_filter(), None);
-                            view! {
-                                <h2>{status.label()} <span class="count">{total}</span></h2>
-                                <ul class="cards">
-                                    {page.rows.into_iter().map(|row| view! { <Card row /> }).collect_view()}
-                                </ul>
-                                {(total == 0).then(|| view! { <p class="muted empty">"No leads"</p> })}
-                                {(total > shown).then(|| view! {
-                                    <a class="more" href=rest>{format!("{} more in the list →", total - shown)}</a>
-                                })}
-                            }.into_any()
-                        }
-                        Err(error) => view! { <h2>{status.label()}</h2><ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <h2>{status.label()} <span class="count">{total}</span></h2>
+            <ul class="cards">
+                <For each=move || cards.get().0 key=|row| (row.id, row.updated_at, row.status) let:row>
+                    <Card row />
+                </For>
+            </ul>
+            <Show when=move || total() == 0>
+                <p class="muted empty">"No leads"</p>
+            </Show>
+            <Show when=move || { total() > shown() }>
+                <a class="more" href=rest>{move || format!("{} more in the list →", total() - shown())}</a>
+            </Show>
         </section>
     }
 }
@@ -268,22 +337,5 @@ fn Card(row: LeadRow) -> impl IntoView {
                 })}
             </div>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn moves_follow_the_buttons_rules() {
-        use LeadStatus::*;
-        assert_eq!(move_of(New, Qualified), Move::Qualify);
-        assert_eq!(move_of(New, Canceled), Move::Disqualify);
-        assert_eq!(move_of(Qualified, Canceled), Move::Disqualify);
-        assert_eq!(move_of(Qualified, New), Move::Reactivate);
-        assert_eq!(move_of(Canceled, New), Move::Reactivate);
-        assert_eq!(move_of(New, New), Move::Stay);
-        assert!(matches!(move_of(Canceled, Qualified), Move::Refused(_)));
     }
 }

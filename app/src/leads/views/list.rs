@@ -1,503 +1,364 @@
-//! The lead list: filters in the URL (they work as a plain GET form before
-//! the WASM loads, and narrow the list as you type once it has), newest
-//! first, paged by keyset, with the export of the view or of everything.
+//! The lead list: the screen a sales manager lives in.
+//!
+//! Its whole state (view, filters, sort, columns) lives in the URL. The
+//! server renders the first page with the same filters, so the page works
+//! before the WebAssembly loads (and without it); then the browser loads
+//! the leads its user may see and filters them itself on every keystroke,
+//! drawing only the rows in view, while other people's changes stream in.
+//! A user who may see more leads than the browser is given keeps the same
+//! screen, paged from the server.
 
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{callback::Callback, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
+use super::{
+    grid_table::{GridTable, RowActions, Selection},
+    list_filters::{FilterBar, ListNotices, StatusCounts, ViewTabs},
+    list_tools::{ColumnChooser, ExportMenu, MassBar, SaveViewForm, SettingsRefresh},
+    live_data::{LiveLeads, LiveState},
+};
 use crate::{
-    components::{ErrorNotice, StatusBadge},
+    components::ErrorNotice,
     leads::{
-        api::{list_leads, list_sources},
-        export::{ExportKind, ExportRequest, TEMPLATE_PATH},
-        fields::country_name,
-        filter::{LeadFilter, RefFilter, FILTER_KEYS},
-        model::{LeadCursor, LeadPage, LeadPageRequest, LeadRow, LeadStatus},
+        api::list_leads,
+        grid::{GridSort, ListQuery, ListState},
+        model::{LeadCursor, LeadPageRequest, LeadRow, LeadStatus},
+        saved_views::{list_settings, ListSettings},
     },
-    opportunities::api::{DisqualifyLead, ReactivateLead},
 };
 
-/// The filter of the default view, Open leads: every lead still being
-/// worked.
-pub const OPEN_VIEW: &str = "status=new";
+/// The list's state, shared by its parts.
+#[derive(Clone, Copy)]
+pub struct ListContext {
+    /// The list as shown.
+    pub state: Memo<ListState>,
+    /// The user's views, columns, sources and owners.
+    pub settings: StoredValue<ListSettings>,
+    /// Shows another list (replacing the URL: typing is not history).
+    pub go: Callback<ListState>,
+    /// Mass-action selection.
+    pub selection: Selection,
+    /// The page the list lives on (`/leads`, `/leads/board`).
+    pub path: &'static str,
+}
 
-/// The list's filter of the current URL, as a query string: its filter
-/// parameters, or the Open leads view when there are none (`view=all`
-/// asks for every lead instead).
-pub fn filter_query(query: &leptos_router::params::ParamsMap) -> String {
-    let pairs: Vec<String> = FILTER_KEYS
-        .iter()
-        .filter_map(|key| {
-            let value = query.get(key)?;
-            (!value.trim().is_empty())
-                .then(|| format!("{key}={}", crate::leads::filter::encode_component(&value)))
-        })
-        .collect();
-    if pairs.is_empty() && query.get("view").as_deref() != Some("all") {
-        return OPEN_VIEW.to_string();
+impl ListContext {
+    /// The link to `state` on this page.
+    pub fn href(&self, state: &ListState) -> String {
+        format!("{}?{}", self.path, state.to_query(&self.settings.get_value()))
     }
-    pairs.join("&")
-}
 
-/// `path` with `filter` (a query string) and an optional extra part; an
-/// empty filter is spelled `view=all` (no parameters means Open leads).
-pub fn list_href(path: &str, filter: &str, extra: Option<String>) -> String {
-    let filter = if filter.is_empty() {
-        "view=all"
-    } else {
-        filter
-    };
-    let parts: Vec<String> = [Some(filter.to_string()), extra]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect();
-    format!("{path}?{}", parts.join("&"))
-}
-
-/// The lead list page (`/leads?q=…&status=…&before=…`).
-#[component]
-pub fn LeadListPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter_text = Memo::new(move |_| query.with(filter_query));
-    let request = move || {
-        query.with(|q| LeadPageRequest {
-            before: q.get("before").and_then(|c| LeadCursor::decode(&c)),
-            after: q.get("after").and_then(|c| LeadCursor::decode(&c)),
-            limit: None,
-            filter: LeadFilter::default(),
-        })
-    };
-    // Bumped after a row action, to load the page again.
-    let refresh = RwSignal::new(0_u32);
-    provide_context(ListRefresh(refresh));
-    let page = Resource::new(
-        move || (request(), filter_text.get(), refresh.get()),
-        |(req, filter, _)| list_leads(req, filter),
-    );
-    // The filter as parsed (a bad URL shows its problems, not a list).
-    let filter = Memo::new(move |_| LeadFilter::from_query(&filter_text.get()).unwrap_or_default());
-    view! {
-        <Title text="Leads" />
-        <div class="page-head">
-            <h1>"Leads"</h1>
-            <div class="actions">
-                <a class="button" href=move || {
-                    let mut board = filter.get();
-                    board.status.clear();
-                    list_href("/leads/board", &board.to_query(), None)
-                }>"Board"</a>
-                <ExportMenu filter />
-            </div>
-        </div>
-        <ViewTabs path="/leads" filter />
-        <FilterBar path="/leads" filter />
-        <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <LeadTable page filter=filter_text.get_untracked() /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error list_fields=true /> }.into_any(),
-                }
-            })}
-        </Transition>
+    /// The current state changed by `change` (tracked, for links that
+    /// follow the list).
+    pub fn with(&self, change: impl FnOnce(&mut ListState)) -> ListState {
+        let mut next = self.state.get();
+        change(&mut next);
+        next
     }
 }
 
-/// The saved views every user has: Open leads (the default), All leads,
-/// My leads. The current one is marked; a filter of one's own marks none.
-#[component]
-pub fn ViewTabs(
-    /// The page the views apply to (`/leads`, `/leads/board`).
-    path: &'static str,
-    /// The current filter.
-    filter: Memo<LeadFilter>,
-) -> impl IntoView {
-    let views: [(&str, &str); 3] = [
-        ("Open leads", OPEN_VIEW),
-        ("All leads", ""),
-        ("My leads", "owner=me"),
-    ];
-    view! {
-        <nav class="tabs views" aria-label="Views">
-            {views.into_iter().map(|(label, query)| {
-                let preset = LeadFilter::from_query(query).unwrap_or_default();
-                let href = if query == OPEN_VIEW { path.to_string() } else { list_href(path, query, None) };
-                let current = move || filter.with(|f| *f == preset).then_some("page");
-                view! { <a href=href aria-current=current>{label}</a> }
-            }).collect_view()}
-        </nav>
-    }
-}
-
-/// The filters: text, status, source, owner and creation dates. A GET
-/// form, so it works without JavaScript; with it, every change applies at
-/// once (text as you type).
-#[component]
-pub fn FilterBar(
-    /// The page the filters apply to (`/leads`, `/leads/board`).
-    path: &'static str,
-    /// The current filter.
-    filter: Memo<LeadFilter>,
-    /// Offer the status filter (the board shows every status anyway).
-    #[prop(default = true)]
-    with_status: bool,
-) -> impl IntoView {
-    let query = use_query_map();
+/// Sets up the list's state from the URL for a page at `path`.
+pub fn provide_list(path: &'static str, settings: ListSettings) -> ListContext {
+    let settings = StoredValue::new(settings);
+    let location = use_location();
+    let state = Memo::new(move |_| {
+        let search = location.search.get();
+        let query = ListQuery::parse(search.trim_start_matches('?'));
+        ListState::resolve(&query, &settings.get_value())
+    });
     let navigate = use_navigate();
-    let sources = Resource::new(|| (), |_| list_sources());
-    // Sets one parameter (blank removes it) of the filter in effect (the
-    // Open leads view included) and starts from the first page.
-    let set = move |key: &'static str, value: String| {
-        let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
-            filter_query(q)
-                .split('&')
-                .filter_map(|p| p.split_once('='))
-                .filter(|(k, _)| *k != key)
-                .map(|(k, v)| (k.to_string(), crate::leads::filter::decode_component(v)))
-                .collect()
-        });
-        if !value.trim().is_empty() {
-            pairs.push((key.to_string(), value));
-        }
-        let text = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", crate::leads::filter::encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+    let go = Callback::new(move |next: ListState| {
+        let href = format!("{path}?{}", next.to_query(&settings.get_value()));
         navigate(
-            &list_href(path, &text, None),
+            &href,
             leptos_router::NavigateOptions {
                 replace: true,
                 scroll: false,
                 ..Default::default()
             },
         );
+    });
+    let ctx = ListContext {
+        state,
+        settings,
+        go,
+        selection: Selection::new(),
+        path,
     };
-    let on = move |key: &'static str| {
-        let set = set.clone();
-        move |ev: leptos::ev::Event| set(key, event_target_value(&ev))
-    };
-    let status = move || {
-        filter.with(|f| {
-            f.status
-                .iter()
-                .map(|s| s.code())
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-    };
-    let source = move || filter.with(|f| f.source.map(ref_code).unwrap_or_default());
-    let owner = move || filter.with(|f| f.owner.map(ref_code).unwrap_or_default());
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    // Also for a filter that did not parse: the way out of a bad link.
-    let has_filter = move || {
-        query.with(|q| {
-            let f = filter_query(q);
-            !f.is_empty() && f != OPEN_VIEW
-        })
-    };
-    view! {
-        <form class="filters" method="get" action=path role="search" on:submit=|ev| ev.prevent_default()>
-            <label class="filter-text">
-                <span class="visually-hidden">"Search leads"</span>
-                <input type="search" name="q" placeholder="Search name, company, email, phone"
-                    autocomplete="off" prop:value=move || filter.with(|f| f.q.clone())
-                    on:input=on("q") />
-            </label>
-            {with_status.then(|| view! {
-            <label>
-                <span>"Status"</span>
-                <select name="status" on:change=on("status") prop:value=status>
-                    <option value="" selected=move || status().is_empty()>"Any status"</option>
-                    {LeadStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.code() selected=move || status() == s.code()>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            })}
-            <label>
-                <span>"Source"</span>
-                <select name="source" on:change=on("source") prop:value=source>
-                    <option value="">"Any source"</option>
-                    <option value="none" selected=move || source() == "none">"No source"</option>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            sources.await.unwrap_or_default().into_iter().map(|s| {
-                                let code = s.id.to_string();
-                                let selected = code.clone();
-                                view! {
-                                    <option value=code selected=move || source() == selected>{s.name}</option>
-                                }
-                            }).collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </label>
-            <label>
-                <span>"Owner"</span>
-                <select name="owner" on:change=on("owner") prop:value=owner>
-                    <option value="">"Anyone"</option>
-                    <option value="me" selected=move || owner() == "me">"Me"</option>
-                    <option value="none" selected=move || owner() == "none">"Unassigned"</option>
-                </select>
-            </label>
-            <label>
-                <span>"Created from"</span>
-                <input type="date" name="created_from" prop:value=move || filter.with(|f| day(f.created_from))
-                    on:change=on("created_from") />
-            </label>
-            <label>
-                <span>"to"</span>
-                <input type="date" name="created_to" prop:value=move || filter.with(|f| day(f.created_to))
-                    on:change=on("created_to") />
-            </label>
-            <noscript><button type="submit" class="button">"Apply"</button></noscript>
-            <input type="hidden" name="view" value="all" />
-            <Show when=has_filter>
-                <a class="button link" href=list_href(path, "", None)>"Clear filters"</a>
-            </Show>
-        </form>
-    }
+    provide_context(ctx);
+    ctx
 }
 
-fn ref_code(r: RefFilter) -> String {
-    match r {
-        RefFilter::Unset => "none".into(),
-        RefFilter::Me => "me".into(),
-        RefFilter::Id(id) => id.to_string(),
-    }
-}
-
-/// The export menu: the current view or every lead, plain CSV or with a
-/// byte-order mark for Excel, and the import template.
+/// `/leads`.
 #[component]
-fn ExportMenu(
-    /// The current filter.
-    filter: Memo<LeadFilter>,
-) -> impl IntoView {
-    let href = move |kind: ExportKind, bom: bool| {
-        ExportRequest {
-            kind,
-            filter: filter.get(),
-            bom,
-        }
-        .href()
-    };
+pub fn LeadListPage() -> impl IntoView {
+    let live = LiveLeads::get();
+    Effect::new(move |_| live.start());
+    let refresh = RwSignal::new(0_u32);
+    provide_context(SettingsRefresh(refresh));
+    let settings = Resource::new(move || refresh.get(), |_| list_settings());
     view! {
-        <details class="popover export-menu">
-            <summary class="button" role="button">"Export ▾"</summary>
-            <div class="popover-body menu">
-                <a href=move || href(ExportKind::View, false) download>"This view (CSV)"</a>
-                <a href=move || href(ExportKind::View, true) download>"This view for Excel"</a>
-                <a href=move || href(ExportKind::All, false) download>"All leads (CSV)"</a>
-                <a href=move || href(ExportKind::All, true) download>"All leads for Excel"</a>
-                <a href=TEMPLATE_PATH download>"Import template"</a>
-            </div>
-        </details>
-    }
-}
-
-/// The table of one page, with its pager.
-#[component]
-fn LeadTable(
-    /// The page to show.
-    page: LeadPage,
-    /// The filter's query string (kept by the pager).
-    filter: String,
-) -> impl IntoView {
-    if page.rows.is_empty()
-        && page.counts.iter().all(|(_, n)| *n == 0)
-        && (filter.is_empty() || filter == OPEN_VIEW)
-    {
-        return view! {
-            <section class="empty-state">
-                <h2>"No leads yet"</h2>
-                <p>"Leads you create appear here, newest first."</p>
-                <a class="button primary" href="/leads/new">"Create lead"</a>
-            </section>
-        }
-        .into_any();
-    }
-    if page.rows.is_empty() && page.total == 0 {
-        return view! {
-            <section class="empty-state">
-                <h2>"No leads match these filters"</h2>
-                <a class="button" href="/leads?view=all">"Show all leads"</a>
-            </section>
-        }
-        .into_any();
-    }
-    let total = page.total;
-    let noun = if total == 1 { "lead" } else { "leads" };
-    let matching = match (filter.is_empty(), total) {
-        (true, _) => "in all",
-        (false, 1) => "matches",
-        (false, _) => "match",
-    };
-    let newer = page
-        .newer
-        .map(|c| list_href("/leads", &filter, Some(format!("after={}", c.encode()))));
-    let older = page
-        .older
-        .map(|c| list_href("/leads", &filter, Some(format!("before={}", c.encode()))));
-    view! {
-        <div class="list-figures">
-            <p class="muted list-total" aria-live="polite">{format!("{total} {noun} {matching}")}</p>
-            <StatusCounts path="/leads" counts=page.counts.clone() filter=filter.clone() />
-        </div>
-        <div class="table-wrap">
-            <table class="grid">
-                <thead>
-                    <tr>
-                        <th scope="col">"Lead name"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"First name"</th>
-                        <th scope="col">"Last name"</th>
-                        <th scope="col">"Primary email"</th>
-                        <th scope="col">"Primary phone"</th>
-                        <th scope="col">"Company"</th>
-                        <th scope="col">"Country"</th>
-                        <th scope="col">"City"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Source"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {page.rows.into_iter().map(|row| view! { <LeadTableRow row /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Pages">
-            {newer.map(|href| view! { <a class="button" href=href>"← Newer"</a> })}
-            {older.map(|href| view! { <a class="button" href=href>"Older →"</a> })}
-        </nav>
-    }
-    .into_any()
-}
-
-/// The number of leads per status for the other filters, each a link
-/// that narrows the view to that status.
-#[component]
-pub fn StatusCounts(
-    /// The page the links go to.
-    path: &'static str,
-    /// Per status.
-    counts: Vec<(LeadStatus, i64)>,
-    /// The current filter's query string.
-    filter: String,
-) -> impl IntoView {
-    let parsed = LeadFilter::from_query(&filter).unwrap_or_default();
-    view! {
-        <ul class="status-counts" aria-label="Leads per status">
-            {counts.into_iter().map(|(status, n)| {
-                let mut narrowed = parsed.clone();
-                narrowed.status = vec![status];
-                let current = parsed.status == [status];
-                let href = list_href(path, &narrowed.to_query(), None);
-                view! {
-                    <li>
-                        <a href=href class=format!("count status-{}", status.code())
-                            aria-current=current.then_some("true")>
-                            {status.label()} " " <strong>{n}</strong>
-                        </a>
-                    </li>
+        <Title text="Leads" />
+        <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => view! { <ListWorkspace settings /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            }).collect_view()}
-        </ul>
+            })}
+        </Transition>
     }
 }
 
-/// One row of the table.
+/// The list with its toolbar, once the user's settings are known.
 #[component]
-fn LeadTableRow(
-    /// The lead to show.
-    row: LeadRow,
-) -> impl IntoView {
-    let text = |v: Option<String>| v.unwrap_or_default();
-    let name = row.name.clone();
-    view! {
-        <tr>
-            <td><a href=format!("/leads/{}", row.id)>{row.name}</a></td>
-            <td><StatusBadge status=row.status /></td>
-            <td>{text(row.first_name)}</td>
-            <td>{text(row.last_name)}</td>
-            <td>{text(row.email)}</td>
-            <td>{text(row.phone)}</td>
-            <td>{text(row.company_name)}</td>
-            <td>{row.country.as_deref().map(|c| country_name(c).to_string())}</td>
-            <td>{text(row.city)}</td>
-            <td>{text(row.owner)}</td>
-            <td>{row.source.unwrap_or_else(|| "No source".into())}</td>
-            <td><time datetime=row.created_at.to_rfc3339()>{row.created_at.format("%Y-%m-%d").to_string()}</time></td>
-            <td><RowMenu id=row.id name=name status=row.status /></td>
-        </tr>
-    }
-}
-
-/// Reloads the list (after a row action changed a lead).
-#[derive(Clone, Copy)]
-struct ListRefresh(RwSignal<u32>);
-
-/// A row's actions: view, edit, qualify, disqualify or reactivate — in a
-/// disclosure, so they work without JavaScript too.
-#[component]
-fn RowMenu(
-    /// The lead's id.
-    id: i64,
-    /// Its name, for the menu's accessible label.
-    name: String,
-    /// Its status.
-    status: LeadStatus,
-) -> impl IntoView {
-    let disqualify = ServerAction::<DisqualifyLead>::new();
-    let reactivate = ServerAction::<ReactivateLead>::new();
-    let refresh = use_context::<ListRefresh>();
-    let menu = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move |_| {
-        let done = matches!(disqualify.value().get(), Some(Ok(_)))
-            || matches!(reactivate.value().get(), Some(Ok(_)));
-        if done {
-            // The row stays; its menu closes once the action is done.
-            if let Some(el) = menu.get_untracked() {
-                let _ = el.remove_attribute("open");
-            }
-            if let Some(ListRefresh(r)) = refresh {
-                r.update(|n| *n += 1);
-            }
+fn ListWorkspace(settings: ListSettings) -> impl IntoView {
+    let ctx = provide_list("/leads", settings);
+    let actions = RowActions {
+        disqualify: ServerAction::new(),
+        reactivate: ServerAction::new(),
+    };
+    provide_context(actions);
+    // A new filter is a new list: what was selected in the old one goes.
+    Effect::new(move |previous: Option<String>| {
+        let key = ctx.state.with(|s| s.filter.to_query());
+        if previous.is_some_and(|p| p != key) {
+            ctx.selection.clear();
         }
+        key
     });
     let failure = move || {
-        disqualify
+        actions
+            .disqualify
             .value()
             .get()
             .and_then(Result::err)
-            .or_else(|| reactivate.value().get().and_then(Result::err))
+            .or_else(|| actions.reactivate.value().get().and_then(Result::err))
+    };
+    let board = move || {
+        let mut state = ctx.state.get();
+        state.filter.status.clear();
+        format!("/leads/board?{}", state.to_query(&ctx.settings.get_value()))
     };
     view! {
-        <details class="popover row-menu" node_ref=menu>
-            <summary class="button small" role="button" aria-label=format!("Actions for {name}")>"⋯"</summary>
-            <div class="popover-body menu">
-                <a href=format!("/leads/{id}")>"View"</a>
-                <a href=format!("/leads/{id}/edit")>"Edit"</a>
-                {(status != LeadStatus::Canceled).then(|| view! {
-                    <a href=format!("/leads/{id}/qualify")>"Qualify"</a>
-                    <ActionForm action=disqualify>
-                        <input type="hidden" name="id" value=id />
-                        <button type="submit" class="link">"Disqualify"</button>
-                    </ActionForm>
-                })}
-                {(status != LeadStatus::New).then(|| view! {
-                    <ActionForm action=reactivate>
-                        <input type="hidden" name="id" value=id />
-                        <button type="submit" class="link">"Reactivate"</button>
-                    </ActionForm>
-                })}
-                <a href=format!("/leads/{id}?confirm=delete")>"Delete…"</a>
-                {move || failure().map(|error| view! { <ErrorNotice error /> })}
+        <div class="page-head">
+            <h1>"Leads"</h1>
+            <div class="actions">
+                <a class="button" href=board>"Board"</a>
+                <ColumnChooser />
+                <ExportMenu />
+                <a class="button primary" href="/leads/new">"Create lead"</a>
             </div>
-        </details>
+        </div>
+        <ViewTabs />
+        <FilterBar />
+        <ListNotices />
+        {move || failure().map(|error| view! { <ErrorNotice error /> })}
+        <SaveViewForm />
+        <ListBody />
+    }
+}
+
+/// The rows: filtered in the browser once the leads are here, else the
+/// server's pages.
+#[component]
+fn ListBody() -> impl IntoView {
+    let live = LiveLeads::get();
+    move || {
+        if live.ready() {
+            view! { <LiveList /> }.into_any()
+        } else {
+            view! { <ServerList /> }.into_any()
+        }
+    }
+}
+
+/// The total, the counts per status, the selection bar and the table.
+#[component]
+fn ListFrame(
+    /// Leads matching the filter.
+    #[prop(into)]
+    total: Signal<usize>,
+    /// Rows the table has (fewer than `total` while pages load).
+    #[prop(into)]
+    count: Signal<usize>,
+    /// Per status, for the filter without its status part.
+    #[prop(into)]
+    counts: Signal<Vec<(LeadStatus, i64)>>,
+    /// The row at a position.
+    row_at: Callback<usize, Option<LeadRow>>,
+    /// Called near the end of the loaded rows.
+    #[prop(optional)]
+    on_near_end: Option<Callback<()>>,
+) -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let state = ctx.state;
+    let list_key = Signal::derive(move || state.with(|s| format!("{}|{}", s.filter.to_query(), s.sort.code())));
+    let columns = Signal::derive(move || state.with(|s| s.columns.clone()));
+    let sort = Signal::derive(move || state.with(|s| s.sort));
+    let on_sort = Callback::new(move |column| {
+        let next = ctx.with(|s| s.sort = s.sort.toggled(column));
+        ctx.go.run(next);
+    });
+    let nothing_at_all = move || {
+        total.get() == 0
+            && counts.with(|c| c.iter().all(|(_, n)| *n == 0))
+            && state.with(|s| s.filter.without_status().is_empty())
+    };
+    let sentence = move || {
+        let n = total.get();
+        let noun = if n == 1 { "lead" } else { "leads" };
+        let filtered = state.with(|s| !s.filter.is_empty());
+        match (filtered, n) {
+            (false, _) => format!("{n} {noun} in all"),
+            (true, 1) => "1 lead matches".to_string(),
+            (true, _) => format!("{n} {noun} match"),
+        }
+    };
+    view! {
+        <div class="list-figures">
+            <p class="list-total" aria-live="polite" data-testid="list-total">{sentence}</p>
+            <StatusCounts counts />
+        </div>
+        <MassBar total />
+        <Show
+            when=move || total.get() > 0
+            fallback=move || {
+                if nothing_at_all() {
+                    view! {
+                        <section class="empty-state">
+                            <h2>"No leads yet"</h2>
+                            <p>"Leads you create or import appear here."</p>
+                            <a class="button primary" href="/leads/new">"Create lead"</a>
+                        </section>
+                    }
+                    .into_any()
+                } else {
+                    let all = ctx.href(&ctx.with(|s| s.filter = Default::default()));
+                    view! {
+                        <section class="empty-state">
+                            <h2>"No leads match these filters"</h2>
+                            <a class="button" href=all>"Clear filters"</a>
+                        </section>
+                    }
+                    .into_any()
+                }
+            }
+        >
+            <GridTable count row_at columns sort on_sort selection=ctx.selection list_key on_near_end />
+        </Show>
+    }
+}
+
+/// The list filtered in the browser.
+#[component]
+fn LiveList() -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let live = LiveLeads::get();
+    let result = Memo::new(move |_| ctx.state.with(|s| live.run(&s.filter, s.sort)));
+    let total = Signal::derive(move || result.with(|r| r.as_ref().map_or(0, |r| r.rows.len())));
+    let counts = Signal::derive(move || {
+        result.with(|r| r.as_ref().map(|r| r.status_counts()).unwrap_or_default())
+    });
+    let row_at = Callback::new(move |i: usize| {
+        let row = result.with(|r| r.as_ref().and_then(|r| r.rows.get(i).copied()))?;
+        live.row(row)
+    });
+    view! { <ListFrame total count=total counts row_at /> }
+}
+
+/// The list as the server pages it: the first page rendered on the
+/// server; more pages as the user scrolls (or, without JavaScript,
+/// through the pager's links).
+#[component]
+fn ServerList() -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let live = LiveLeads::get();
+    let query = use_query_map();
+    let request = Memo::new(move |_| {
+        let (filter, sort) = ctx.state.with(|s| (s.filter.to_query(), s.sort));
+        let (before, after) = query.with(|q| {
+            (
+                q.get("before").and_then(|c| LeadCursor::decode(&c)),
+                q.get("after").and_then(|c| LeadCursor::decode(&c)),
+            )
+        });
+        (filter, sort, before, after)
+    });
+    let page = Resource::new(
+        move || (request.get(), live.version.get()),
+        |((filter, sort, before, after), _)| {
+            list_leads(
+                LeadPageRequest {
+                    before,
+                    after,
+                    sort: Some(sort),
+                    with_counts: true,
+                    ..Default::default()
+                },
+                filter,
+            )
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <PagedList page=page.clone() sort=request.get_untracked().1 /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error list_fields=true /> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || matches!(live.state.get(), LiveState::Failed(_)).then(|| view! {
+            <p class="muted small">"Live filtering is not available right now; the list is filtered by the server."</p>
+        })}
+    }
+}
+
+/// Pages loaded from the server, more appended as the user scrolls.
+#[component]
+fn PagedList(page: crate::leads::model::LeadPage, sort: GridSort) -> impl IntoView {
+    let ctx = expect_context::<ListContext>();
+    let counts = page.counts.clone().unwrap_or_default();
+    let total_matching = counts.total.max(0) as usize;
+    let rows = RwSignal::new(page.rows.clone());
+    let next = RwSignal::new(page.older.clone());
+    let loading = RwSignal::new(false);
+    let filter = ctx.state.with_untracked(|s| s.filter.to_query());
+    let load_more = Callback::new(move |()| {
+        let Some(cursor) = next.get_untracked() else { return };
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let filter = filter.clone();
+        leptos::task::spawn_local(async move {
+            let request = LeadPageRequest {
+                before: Some(cursor),
+                sort: Some(sort),
+                ..Default::default()
+            };
+            if let Ok(more) = list_leads(request, filter).await {
+                rows.update(|r| r.extend(more.rows));
+                next.set(more.older);
+            }
+            loading.set(false);
+        });
+    });
+    let row_at = Callback::new(move |i: usize| rows.with(|r| r.get(i).cloned()));
+    let here = ctx.href(&ctx.state.get_untracked());
+    let newer = page.newer.clone().map(|c| format!("{here}&after={}", c.encode()));
+    let older = page.older.clone().map(|c| format!("{here}&before={}", c.encode()));
+    let count = Signal::derive(move || rows.with(Vec::len));
+    let total = Signal::derive(move || total_matching.max(count.get()));
+    view! {
+        <ListFrame total count counts=counts.per_status.clone() row_at on_near_end=load_more />
+        <noscript>
+            <nav class="pager" aria-label="Pages">
+                {newer.map(|href| view! { <a class="button" href=href>"← Newer"</a> })}
+                {older.map(|href| view! { <a class="button" href=href>"Older →"</a> })}
+            </nav>
+        </noscript>
     }
 }
