@@ -255,12 +255,7 @@ both!(
                 .await
                 .unwrap_err();
             assert!(matches!(err, AppError::Validation { .. }), "{err:?}");
-            for table in [
-                "accounts",
-                "contacts",
-                "contact_emails",
-                "opportunities",
-            ] {
+            for table in ["accounts", "contacts", "contact_emails", "opportunities"] {
                 assert_eq!(count(&store, table).await, 0, "{table}");
             }
             assert_eq!(count(&store, "lead_history").await, history_before);

@@ -15,12 +15,13 @@ use std::collections::BTreeSet;
 
 use app::{
     leads::{
-        model::{LeadForm, ValidLead},
+        mass::{MassAction, MassRequest, MassSummary, MassTarget},
+        model::{LeadForm, LeadStatus, ValidLead},
         store as leads,
     },
     users::model::{Role, Scope},
 };
-use support::{call, get, json_id, TestApp};
+use support::{call, call_json, get, json_id, TestApp};
 
 /// Who is asking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,7 +174,25 @@ impl World {
 }
 
 /// The lead endpoints that take a lead id, with the request body for it.
-const LEAD_ENDPOINTS: [&str; 3] = ["/api/leads/get", "/api/leads/update", "/api/leads/delete"];
+const LEAD_ENDPOINTS: [&str; 6] = [
+    "/api/leads/get",
+    "/api/leads/update",
+    "/api/leads/delete",
+    "/api/leads/notes",
+    "/api/leads/add_note",
+    "/api/leads/mass",
+];
+/// Note endpoints: only the note's author may use them.
+const NOTE_ENDPOINTS: [&str; 2] = ["/api/leads/edit_note", "/api/leads/delete_note"];
+/// The user's own list settings and views, and the charts.
+const LIST_ENDPOINTS: [&str; 6] = [
+    "/api/leads/list_settings",
+    "/api/leads/save_view",
+    "/api/leads/default_view",
+    "/api/leads/delete_view",
+    "/api/leads/save_columns",
+    "/api/leads/charts",
+];
 /// Lead endpoints about one lead's status and conversion.
 const LEAD_STATUS_ENDPOINTS: [&str; 5] = [
     "/api/leads/qualify_start",
@@ -268,6 +287,8 @@ async fn every_endpoint_and_page_is_listed() {
     let listed: BTreeSet<String> = LEAD_ENDPOINTS
         .iter()
         .chain(&LEAD_STATUS_ENDPOINTS)
+        .chain(&NOTE_ENDPOINTS)
+        .chain(&LIST_ENDPOINTS)
         .chain(&RECORD_ENDPOINTS)
         .chain(&RECORD_LISTS)
         .chain(&LEAD_AREA_ENDPOINTS)
@@ -296,6 +317,8 @@ async fn every_endpoint_and_page_is_listed() {
 async fn matrix(app: TestApp) {
     let w = World::new(app).await;
     lead_endpoints(&w).await;
+    note_endpoints(&w).await;
+    list_endpoints(&w).await;
     conversion_and_records(&w).await;
     lead_area_endpoints(&w).await;
     public_endpoints(&w).await;
@@ -332,6 +355,48 @@ async fn lead_endpoints(w: &World) {
             let edited = w.version(id).await != version;
             assert_eq!(edited, status == 200, "{cell}: only an allowed edit lands");
             let (status, _) = w
+                .call(actor, "/api/leads/notes", &format!("lead_id={id}"))
+                .await;
+            expect(status);
+            let (status, _) = w
+                .call(
+                    actor,
+                    "/api/leads/add_note",
+                    &format!("lead_id={id}&body=Called"),
+                )
+                .await;
+            expect(status);
+            // A mass action over the lead: it changes what the actor may
+            // change and refuses the rest without naming it.
+            let version = w.version(id).await;
+            let request = MassRequest {
+                target: MassTarget::Ids(vec![id]),
+                action: MassAction::SetStatus(LeadStatus::Canceled),
+            };
+            let cookie = w.cookie(actor).await;
+            let (status, body) = w
+                .app
+                .send(call_json(
+                    "/api/leads/mass",
+                    &serde_json::json!({ "request": request }).to_string(),
+                    cookie.as_deref(),
+                ))
+                .await;
+            if actor == Actor::Anonymous {
+                assert_eq!(status, 401, "{cell}");
+            } else {
+                assert_eq!(status, 200, "{cell}: {body}");
+                let summary: MassSummary = serde_json::from_str(&body).unwrap();
+                let allowed = may_see(actor, target);
+                assert_eq!(summary.changed, usize::from(allowed), "{cell}: {body}");
+                assert_eq!(summary.refused, usize::from(!allowed), "{cell}: {body}");
+                assert!(
+                    summary.refusals.iter().all(|r| r.name.is_none()),
+                    "{cell}: {body}"
+                );
+                assert_eq!(w.version(id).await != version, allowed, "{cell}");
+            }
+            let (status, _) = w
                 .call(actor, "/api/leads/delete", &format!("id={id}"))
                 .await;
             expect(status);
@@ -340,6 +405,95 @@ async fn lead_endpoints(w: &World) {
                 .is_err();
             assert_eq!(gone, status == 200, "{cell}: only an allowed delete lands");
         }
+    }
+}
+
+/// Notes: whoever may see the lead reads them; only the author changes one.
+async fn note_endpoints(w: &World) {
+    let ids = w.leads("notes").await;
+    let admin = w.id(Actor::Admin).unwrap();
+    for actor in ACTORS {
+        for (target, id) in ids {
+            let cell = format!("{actor:?} on {target:?}'s note");
+            let note = leads::add_note(&w.app.store, id, admin, "The admin's note")
+                .await
+                .unwrap();
+            for path in NOTE_ENDPOINTS {
+                let (status, body) = w
+                    .call(actor, path, &format!("id={}&body=Changed", note.id))
+                    .await;
+                let expected = match actor {
+                    Actor::Anonymous => 401,
+                    Actor::Admin => 200,
+                    _ if may_see(actor, target) => 409,
+                    _ => 404,
+                };
+                assert_eq!(status, expected, "{cell} {path}: {body}");
+            }
+        }
+    }
+}
+
+/// List settings and views are the user's own.
+async fn list_endpoints(w: &World) {
+    let admin_view = leads::save_view(
+        &w.app.store,
+        w.id(Actor::Admin).unwrap(),
+        "Admin's",
+        "status=new",
+        false,
+    )
+    .await
+    .unwrap();
+    for actor in ACTORS {
+        if actor == Actor::Anonymous {
+            for path in LIST_ENDPOINTS {
+                assert_eq!(w.call(actor, path, "").await.0, 401, "{path}");
+            }
+            continue;
+        }
+        let (status, body) = w.call(actor, "/api/leads/list_settings", "").await;
+        assert_eq!(status, 200, "{actor:?}: {body}");
+        let (status, body) = w
+            .call(
+                actor,
+                "/api/leads/save_view",
+                "name=Mine&query=status%3Dnew&is_default=true",
+            )
+            .await;
+        assert_eq!(status, 200, "{actor:?}: {body}");
+        let mine = json_id(&body);
+        assert_eq!(
+            w.call(actor, "/api/leads/default_view", &format!("id={mine}"))
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            w.call(actor, "/api/leads/save_columns", "columns=name,status")
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            w.call(actor, "/api/leads/charts", "filter=status%3Dnew")
+                .await
+                .0,
+            200
+        );
+        if actor != Actor::Admin {
+            // Another user's view cannot be made default or deleted.
+            for path in ["/api/leads/default_view", "/api/leads/delete_view"] {
+                let (status, body) = w.call(actor, path, &format!("id={}", admin_view.id)).await;
+                assert_eq!(status, 404, "{actor:?} {path}: {body}");
+            }
+        }
+        assert_eq!(
+            w.call(actor, "/api/leads/delete_view", &format!("id={mine}"))
+                .await
+                .0,
+            200
+        );
     }
 }
 

@@ -74,7 +74,10 @@ pub fn chart_data<'a>(
     let mut by_source: std::collections::HashMap<&str, i64> = Default::default();
     let mut per_week = vec![0_i64; WEEKS];
     for (status, source, created) in leads {
-        by_status[LeadStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)] += 1;
+        by_status[LeadStatus::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0)] += 1;
         *by_source.entry(source.unwrap_or("No source")).or_default() += 1;
         let week = week_of(created.date_naive());
         if let Some(i) = weeks.iter().position(|w| *w == week) {
@@ -113,7 +116,9 @@ pub async fn lead_charts(#[server(default)] filter: String) -> Result<ChartData,
             per_week: Vec::new(),
         };
         let per_day = counts.per_day;
-        let weeks: Vec<NaiveDate> = (0..WEEKS as i64).map(|i| since + Duration::weeks(i)).collect();
+        let weeks: Vec<NaiveDate> = (0..WEEKS as i64)
+            .map(|i| since + Duration::weeks(i))
+            .collect();
         let mut counts = vec![0_i64; WEEKS];
         for (day, n) in per_day {
             if let Some(i) = weeks.iter().position(|w| *w == week_of(day)) {
@@ -121,7 +126,8 @@ pub async fn lead_charts(#[server(default)] filter: String) -> Result<ChartData,
             }
         }
         data.per_week = weeks.into_iter().zip(counts).collect();
-        data.by_source.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        data.by_source
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(data)
     })
     .await
@@ -154,7 +160,10 @@ mod tests {
         assert_eq!(data.total(), 4);
         assert_eq!(data.by_source[0], ("No source".to_string(), 2));
         assert_eq!(data.per_week.len(), WEEKS);
-        assert_eq!(data.per_week[WEEKS - 1], (NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 2));
+        assert_eq!(
+            data.per_week[WEEKS - 1],
+            (NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 2)
+        );
         assert_eq!(data.per_week[WEEKS - 2].1, 1);
         let rate = data.qualification_rate().unwrap();
         assert!((rate - 66.666).abs() < 0.01, "{rate}");

@@ -392,6 +392,9 @@ mod tests {
         let request = ExportRequest::from_query("q=x&sort=-name&cols=name,email").unwrap();
         assert_eq!(request.sort.code(), "-name");
         assert_eq!(request.columns, [GridColumn::Name, GridColumn::Email]);
-        assert_eq!(request.href(), "/leads/export.csv?q=x&sort=-name&cols=name%2Cemail");
+        assert_eq!(
+            request.href(),
+            "/leads/export.csv?q=x&sort=-name&cols=name%2Cemail"
+        );
     }
 }

@@ -561,7 +561,10 @@ mod tests {
 
     #[test]
     fn references_that_no_longer_exist_are_left_out_with_a_notice() {
-        let state = ListState::resolve(&ListQuery::parse("view=9&source=99&owner=42&q=x"), &settings());
+        let state = ListState::resolve(
+            &ListQuery::parse("view=9&source=99&owner=42&q=x"),
+            &settings(),
+        );
         assert_eq!(state.filter.source, None);
         assert_eq!(state.filter.owner, None);
         assert_eq!(state.filter.q, "x");

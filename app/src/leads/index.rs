@@ -8,13 +8,12 @@
 //! for the text, `LeadFilter` for the rest). Live updates patch it in
 //! place.
 
-use std::{cell::RefCell, collections::HashMap, rc::Rc};
+use std::{cell::RefCell, collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use memchr::memmem::Finder;
 
 use super::{
-    fields::country_name,
     filter::{LeadFilter, RefFilter},
     grid::{GridColumn, GridSort},
     model::{LeadRow, LeadStatus},
@@ -387,7 +386,7 @@ pub struct LeadIndex {
     sources: HashMap<i64, String>,
     me: i64,
     version: u64,
-    sorted: RefCell<HashMap<GridSort, Rc<Vec<u32>>>>,
+    sorted: RefCell<HashMap<GridSort, Arc<Vec<u32>>>>,
 }
 
 /// A filter compiled for the index.
@@ -641,19 +640,23 @@ impl LeadIndex {
     /// The charts' figures for these rows.
     pub fn charts(&self, rows: &[u32], today: NaiveDate) -> super::charts::ChartData {
         super::charts::chart_data(
-            rows.iter().filter_map(|i| self.rows.get(*i as usize)).map(|r| {
-                (
-                    r.status,
-                    r.source.and_then(|s| self.sources.get(&s)).map(String::as_str),
-                    ms_time(r.created_ms),
-                )
-            }),
+            rows.iter()
+                .filter_map(|i| self.rows.get(*i as usize))
+                .map(|r| {
+                    (
+                        r.status,
+                        r.source
+                            .and_then(|s| self.sources.get(&s))
+                            .map(String::as_str),
+                        ms_time(r.created_ms),
+                    )
+                }),
             today,
         )
     }
 
     /// Every row position, in `sort` order (computed once per version).
-    pub fn sorted(&self, sort: GridSort) -> Rc<Vec<u32>> {
+    pub fn sorted(&self, sort: GridSort) -> Arc<Vec<u32>> {
         if let Some(done) = self.sorted.borrow().get(&sort) {
             return done.clone();
         }
@@ -690,7 +693,7 @@ impl LeadIndex {
         if sort.descending {
             order.reverse();
         }
-        let order = Rc::new(order);
+        let order = Arc::new(order);
         self.sorted.borrow_mut().insert(sort, order.clone());
         order
     }
@@ -705,13 +708,8 @@ impl LeadIndex {
             GridColumn::Company => &*r.text[COMPANY],
             GridColumn::City => &*r.text[CITY],
             GridColumn::PostalCode => &*r.text[POSTAL],
-            GridColumn::Country => {
-                return if r.text[COUNTRY].is_empty() {
-                    String::new()
-                } else {
-                    search::lower(country_name(&r.text[COUNTRY]))
-                }
-            }
+            // By ISO code, as the server's index sorts it.
+            GridColumn::Country => &*r.text[COUNTRY],
             GridColumn::Owner => {
                 return r
                     .owner
@@ -737,9 +735,9 @@ impl LeadIndex {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListResult {
     /// Row positions of the matching leads, in the list's order.
-    pub rows: Rc<Vec<u32>>,
+    pub rows: Arc<Vec<u32>>,
     /// The leads matching every part but the status, in order.
-    pub base: Rc<Vec<u32>>,
+    pub base: Arc<Vec<u32>>,
     /// Per status (New, Qualified, Disqualified), of `base`.
     pub counts: [usize; 3],
     /// The index version these positions belong to.
@@ -760,7 +758,7 @@ impl ListResult {
 /// only narrows it (typing more letters searches only what matched).
 #[derive(Debug, Default)]
 pub struct Filterer {
-    last: Option<(u64, GridSort, LeadFilter, Rc<Vec<u32>>)>,
+    last: Option<(u64, GridSort, LeadFilter, Arc<Vec<u32>>)>,
 }
 
 impl Filterer {
@@ -788,7 +786,7 @@ impl Filterer {
                     .copied()
                     .filter(|i| compiled.matches(&index.rows[*i as usize]))
                     .collect();
-                Rc::new(rows)
+                Arc::new(rows)
             }
         };
         self.last = Some((index.version, sort, base_filter, base.clone()));
@@ -799,7 +797,7 @@ impl Filterer {
         let rows = if filter.status.is_empty() {
             base.clone()
         } else {
-            Rc::new(
+            Arc::new(
                 base.iter()
                     .copied()
                     .filter(|i| filter.status.contains(&index.rows[*i as usize].status))

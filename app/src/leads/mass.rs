@@ -84,7 +84,13 @@ impl MassSummary {
 
     /// One sentence for the list's notice.
     pub fn sentence(&self, action: &MassAction) -> String {
-        let leads = |n: usize| if n == 1 { "1 lead".to_string() } else { format!("{n} leads") };
+        let leads = |n: usize| {
+            if n == 1 {
+                "1 lead".to_string()
+            } else {
+                format!("{n} leads")
+            }
+        };
         let verb = match action {
             MassAction::Delete => "Deleted",
             MassAction::SetStatus(_) => "Changed the status of",
@@ -120,24 +126,25 @@ pub async fn mass_update(request: MassRequest) -> Result<MassSummary, AppError> 
     run(async move {
         let user = crate::users::auth::leads_user()?;
         let store = app_store()?;
-        let target = match request.target {
-            MassTarget::Ids(ids) if ids.len() > MAX_IDS => {
-                return Err(AppError::field(
+        let target =
+            match request.target {
+                MassTarget::Ids(ids) if ids.len() > MAX_IDS => return Err(AppError::field(
                     "target",
-                    format!("At most {MAX_IDS} leads at once by id; choose \"all matching\" instead"),
-                ))
-            }
-            MassTarget::Ids(ids) if ids.is_empty() => {
-                return Err(AppError::field("target", "No leads are selected"))
-            }
-            MassTarget::Ids(ids) => super::store::MassLeads::Ids(ids),
-            MassTarget::Filter(query) => {
-                let mut filter = super::filter::LeadFilter::from_query(&query)
-                    .map_err(|fields| AppError::Validation { fields })?;
-                filter.resolve_me(user.id);
-                super::store::MassLeads::Filter(filter)
-            }
-        };
+                    format!(
+                        "At most {MAX_IDS} leads at once by id; choose \"all matching\" instead"
+                    ),
+                )),
+                MassTarget::Ids(ids) if ids.is_empty() => {
+                    return Err(AppError::field("target", "No leads are selected"))
+                }
+                MassTarget::Ids(ids) => super::store::MassLeads::Ids(ids),
+                MassTarget::Filter(query) => {
+                    let mut filter = super::filter::LeadFilter::from_query(&query)
+                        .map_err(|fields| AppError::Validation { fields })?;
+                    filter.resolve_me(user.id);
+                    super::store::MassLeads::Filter(filter)
+                }
+            };
         // Whom the leads may go to is the same question for every lead.
         let assign = match request.action {
             MassAction::SetOwner(Some(target)) => {
@@ -153,9 +160,15 @@ pub async fn mass_update(request: MassRequest) -> Result<MassSummary, AppError> 
             }
             _ => Ok(()),
         };
-        let (summary, changed) =
-            super::store::mass_update(&store, user.scope(), user.id, &target, &request.action, assign)
-                .await?;
+        let (summary, changed) = super::store::mass_update(
+            &store,
+            user.scope(),
+            user.id,
+            &target,
+            &request.action,
+            assign,
+        )
+        .await?;
         tracing::info!(
             user_id = user.id,
             changed = summary.changed,

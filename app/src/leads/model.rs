@@ -1306,10 +1306,17 @@ mod tests {
     #[test]
     fn a_cursor_survives_the_url_and_garbage_is_refused() {
         let cursor = LeadCursor {
-            created_ms: 1_700_000_000_123,
+            key: Some("1700000000123".to_string()),
             id: 42,
         };
         assert_eq!(LeadCursor::decode(&cursor.encode()), Some(cursor));
+        let odd = LeadCursor {
+            key: Some("Acme_ Ltd & Co".to_string()),
+            id: 7,
+        };
+        assert_eq!(LeadCursor::decode(&odd.encode()), Some(odd));
+        let none = LeadCursor { key: None, id: 3 };
+        assert_eq!(LeadCursor::decode(&none.encode()), Some(none));
         assert_eq!(LeadCursor::decode("abc"), None);
         assert_eq!(LeadCursor::decode("1_x"), None);
     }

@@ -59,7 +59,7 @@ pub async fn list_notes(lead_id: i64) -> Result<Vec<Note>, AppError> {
 
 /// Adds a note to lead `lead_id`.
 #[server(endpoint = "leads/add_note")]
-pub async fn add_note(lead_id: i64, body: String) -> Result<Note, AppError> {
+pub async fn add_lead_note(lead_id: i64, body: String) -> Result<Note, AppError> {
     use crate::state::{run, store as app_store};
     run(async move {
         let user = crate::users::auth::leads_user()?;
@@ -73,7 +73,7 @@ pub async fn add_note(lead_id: i64, body: String) -> Result<Note, AppError> {
 
 /// Changes the text of one of the user's own notes.
 #[server(endpoint = "leads/edit_note")]
-pub async fn edit_note(id: i64, body: String) -> Result<Note, AppError> {
+pub async fn edit_lead_note(id: i64, body: String) -> Result<Note, AppError> {
     use crate::state::{run, store as app_store};
     run(async move {
         let user = crate::users::auth::leads_user()?;
@@ -85,7 +85,7 @@ pub async fn edit_note(id: i64, body: String) -> Result<Note, AppError> {
 
 /// Deletes one of the user's own notes.
 #[server(endpoint = "leads/delete_note")]
-pub async fn delete_note(id: i64) -> Result<(), AppError> {
+pub async fn delete_lead_note(id: i64) -> Result<(), AppError> {
     use crate::state::{run, store as app_store};
     run(async move {
         let user = crate::users::auth::leads_user()?;
@@ -101,7 +101,10 @@ mod tests {
     #[test]
     fn a_note_is_trimmed_and_not_empty() {
         assert!(parse_body(" \n ").is_err());
-        assert_eq!(parse_body("  Called, no answer ").unwrap(), "Called, no answer");
+        assert_eq!(
+            parse_body("  Called, no answer ").unwrap(),
+            "Called, no answer"
+        );
         assert!(parse_body(&"x".repeat(MAX_NOTE + 1)).is_err());
     }
 }

@@ -85,7 +85,7 @@ pub fn normalise_query(query: &str) -> String {
 
 /// Everything the list's toolbar needs.
 #[server(endpoint = "leads/list_settings")]
-pub async fn list_settings() -> Result<ListSettings, AppError> {
+pub async fn load_list_settings() -> Result<ListSettings, AppError> {
     use crate::state::{run, store as app_store};
     run(async move {
         let user = crate::users::auth::leads_user()?;
@@ -118,7 +118,10 @@ pub async fn save_view(
         let name = parse_name(&name)?;
         let query = normalise_query(&query);
         if query.len() > 4000 {
-            return Err(AppError::field("query", "This view's filters are too long to save"));
+            return Err(AppError::field(
+                "query",
+                "This view's filters are too long to save",
+            ));
         }
         super::store::save_view(&app_store()?, user.id, &name, &query, is_default).await
     })

@@ -39,7 +39,7 @@ pub async fn list_views(pool: &Pool, user_id: i64) -> Result<(Vec<SavedView>, Op
     let columns: Option<String> =
         sqlx::query_scalar("SELECT value FROM user_settings WHERE user_id = $1 AND key = $2")
             .bind(user_id)
-            .bind(super::COLUMNS_SETTING)
+            .bind(crate::leads::store::COLUMNS_SETTING)
             .fetch_optional(pool)
             .await?;
     Ok((views, columns))
@@ -54,7 +54,7 @@ pub async fn save_view(
     is_default: bool,
 ) -> Result<SavedView, AppError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await?;
-    let now = super::now();
+    let now = crate::leads::store::now();
     let existing: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM lead_views WHERE user_id = $1 AND lower(trim(name)) = lower($2)",
     )
@@ -217,7 +217,7 @@ pub async fn list_notes(pool: &Pool, lead_id: i64, viewer: i64) -> Result<Vec<No
 
 /// See `super::add_note`.
 pub async fn add_note(pool: &Pool, lead_id: i64, user_id: i64, body: &str) -> Result<Note, AppError> {
-    let now = super::now();
+    let now = crate::leads::store::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO lead_notes (lead_id, user_id, body, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -255,7 +255,7 @@ pub async fn edit_note(pool: &Pool, scope: Scope, user_id: i64, id: i64, body: &
     }
     sqlx::query("UPDATE lead_notes SET body = $1, updated_at = $2 WHERE id = $3")
         .bind(body)
-        .bind(super::now())
+        .bind(crate::leads::store::now())
         .bind(id)
         .execute(pool)
         .await?;

@@ -239,10 +239,10 @@ fn export_query(
           FROM lead_tags et WHERE et.lead_id = l.id) AS tags \
          FROM leads l \
          LEFT JOIN lead_sources s ON s.id = l.source_id \
-         LEFT JOIN users u ON u.id = l.owner_id {address} \
+         LEFT JOIN users u ON u.id = l.owner_id {sort_join} \
          WHERE ",
         // Sorting by the primary address needs it (the list's alias).
-        address = if matches!(
+        sort_join = if matches!(
             sort.column,
             GridColumn::Country | GridColumn::City | GridColumn::PostalCode
         ) {

@@ -419,7 +419,10 @@ pub async fn export_leads(
     columns: &[crate::leads::csv_file::Column],
     sink: &mut CsvSink,
 ) -> Result<ExportEnd, AppError> {
-    dispatch!(store, filtered::export_leads(scope, filter, sort, columns, sink))
+    dispatch!(
+        store,
+        filtered::export_leads(scope, filter, sort, columns, sink)
+    )
 }
 
 /// Records the start of an export; returns its id.
@@ -483,7 +486,11 @@ pub async fn save_view(
 }
 
 /// Makes one of the user's views the default (`None`: none).
-pub async fn set_default_view(store: &Store, user_id: i64, id: Option<i64>) -> Result<(), AppError> {
+pub async fn set_default_view(
+    store: &Store,
+    user_id: i64,
+    id: Option<i64>,
+) -> Result<(), AppError> {
     dispatch!(store, desk::set_default_view(user_id, id))
 }
 
@@ -493,7 +500,12 @@ pub async fn delete_view(store: &Store, user_id: i64, id: i64) -> Result<(), App
 }
 
 /// Stores one of the user's settings.
-pub async fn save_setting(store: &Store, user_id: i64, key: &str, value: &str) -> Result<(), AppError> {
+pub async fn save_setting(
+    store: &Store,
+    user_id: i64,
+    key: &str,
+    value: &str,
+) -> Result<(), AppError> {
     dispatch!(store, desk::save_setting(user_id, key, value))
 }
 
@@ -536,7 +548,12 @@ pub async fn edit_note(
 }
 
 /// Deletes a note of `user_id`'s on a lead `scope` may see.
-pub async fn delete_note(store: &Store, scope: Scope, user_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn delete_note(
+    store: &Store,
+    scope: Scope,
+    user_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     dispatch!(store, desk::delete_note(scope, user_id, id))
 }
 
@@ -573,7 +590,10 @@ pub async fn mass_update(
     action: &crate::leads::mass::MassAction,
     assign: Result<(), String>,
 ) -> Result<(crate::leads::mass::MassSummary, Vec<i64>), AppError> {
-    dispatch!(store, mass::mass_update(scope, user_id, target, action, assign))
+    dispatch!(
+        store,
+        mass::mass_update(scope, user_id, target, action, assign)
+    )
 }
 
 /// Streams the leads `scope` may see (or those of `ids`) in the browser's

@@ -5,7 +5,12 @@ use leptos::{form::ActionForm, prelude::*};
 
 use crate::{
     components::ErrorNotice,
-    leads::model::{HistoryEntry, Lead, LeadStatus},
+    error::AppError,
+    leads::{
+        history::{field_label, value_text},
+        model::{HistoryEntry, Lead, LeadStatus},
+        notes::{list_notes, AddLeadNote, DeleteLeadNote, EditLeadNote, Note, MAX_NOTE},
+    },
     opportunities::api::{lead_history, DisqualifyLead, ReactivateLead},
 };
 
@@ -95,28 +100,24 @@ pub(super) fn LeadLinks(
     .into_any()
 }
 
-/// The readable name of a history field.
-fn field_name(field: &str) -> &str {
-    match field {
-        "status" => "Status",
-        "opportunity" => "Opportunity",
-        "disqualify_reason" => "Reason",
-        other => other,
+/// One line of the timeline: a note or a recorded change.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+enum Item {
+    Note(Note),
+    Change(HistoryEntry),
+}
+
+impl Item {
+    fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::Note(n) => n.created_at,
+            Self::Change(c) => c.at,
+        }
     }
 }
 
-/// A stored history value, as people read it.
-fn value_text(field: &str, value: Option<&str>) -> String {
-    match (field, value) {
-        ("status", Some(code)) => LeadStatus::from_code(code)
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|| code.to_string()),
-        (_, Some(v)) => v.to_string(),
-        (_, None) => "—".to_string(),
-    }
-}
-
-/// The lead's change history, newest first.
+/// The lead's activity: a form to add a note, then its notes and its
+/// change history together, newest first.
 #[component]
 pub(super) fn LeadActivity(
     /// The lead's id.
@@ -124,19 +125,42 @@ pub(super) fn LeadActivity(
     /// Bumped after a change.
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
-    let history = Resource::new(move || refresh.get(), move |_| lead_history(id));
+    let notes_changed = RwSignal::new(0_u32);
+    let timeline = Resource::new(
+        move || (refresh.get(), notes_changed.get()),
+        move |_| async move {
+            let mut items: Vec<Item> = lead_history(id)
+                .await?
+                .into_iter()
+                .map(Item::Change)
+                .collect();
+            items.extend(list_notes(id).await?.into_iter().map(Item::Note));
+            // Newest first; a note before the changes made at the same time.
+            items.sort_by(|a, b| {
+                b.at()
+                    .cmp(&a.at())
+                    .then_with(|| matches!(b, Item::Note(_)).cmp(&matches!(a, Item::Note(_))))
+            });
+            Ok::<_, AppError>(items)
+        },
+    );
+    provide_context(NotesChanged(notes_changed));
     view! {
         <section class="card" aria-labelledby="s-activity">
             <h2 id="s-activity">"Activity"</h2>
+            <AddNote lead_id=id />
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(entries) if entries.is_empty() => view! {
-                            <p class="muted">"No changes recorded yet."</p>
+                    match timeline.await {
+                        Ok(items) if items.is_empty() => view! {
+                            <p class="muted">"No notes or changes yet."</p>
                         }.into_any(),
-                        Ok(entries) => view! {
-                            <ol class="timeline">
-                                {entries.into_iter().map(|e| view! { <HistoryItem entry=e /> }).collect_view()}
+                        Ok(items) => view! {
+                            <ol class="timeline" aria-label="Notes and changes">
+                                {items.into_iter().map(|item| match item {
+                                    Item::Note(note) => view! { <NoteItem note /> }.into_any(),
+                                    Item::Change(entry) => view! { <HistoryItem entry /> }.into_any(),
+                                }).collect_view()}
                             </ol>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -144,6 +168,102 @@ pub(super) fn LeadActivity(
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Bumped when a note is added, edited or deleted.
+#[derive(Clone, Copy)]
+struct NotesChanged(RwSignal<u32>);
+
+fn notes_changed() {
+    if let Some(NotesChanged(n)) = use_context::<NotesChanged>() {
+        n.update(|n| *n += 1);
+    }
+}
+
+/// The form that adds a note.
+#[component]
+fn AddNote(lead_id: i64) -> impl IntoView {
+    let add = ServerAction::<AddLeadNote>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+            notes_changed();
+        }
+    });
+    view! {
+        <ActionForm action=add node_ref=form attr:class="note-form">
+            <input type="hidden" name="lead_id" value=lead_id />
+            <label for="note-body" class="visually-hidden">"Note"</label>
+            <textarea id="note-body" name="body" rows="2" maxlength=MAX_NOTE
+                placeholder="Add a note: a call, a meeting, what was agreed…"></textarea>
+            <button type="submit" class="button" disabled=move || add.pending().get()>"Add note"</button>
+            {move || add.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error list_fields=true /> })}
+        </ActionForm>
+    }
+}
+
+/// One note: its author may edit or delete it.
+#[component]
+fn NoteItem(note: Note) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let text = RwSignal::new(note.body.clone());
+    let edit = ServerAction::<EditLeadNote>::new();
+    let delete = ServerAction::<DeleteLeadNote>::new();
+    Effect::new(move |_| {
+        if matches!(edit.value().get(), Some(Ok(_))) || matches!(delete.value().get(), Some(Ok(_)))
+        {
+            editing.set(false);
+            notes_changed();
+        }
+    });
+    let failure = move || {
+        edit.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    };
+    let who = note.author.clone().unwrap_or_else(|| "Someone".into());
+    let when = note.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let edited = (note.updated_at > note.created_at).then(|| " (edited)");
+    let id = note.id;
+    let body = StoredValue::new(note.body.clone());
+    view! {
+        <li class="note">
+            <span class="when">{when}</span>
+            <strong>{who}</strong>
+            <span class="muted">" added a note"{edited}</span>
+            <Show
+                when=move || editing.get()
+                fallback=move || view! { <p class="note-body">{move || text.get()}</p> }
+            >
+                <ActionForm action=edit attr:class="note-form">
+                    <input type="hidden" name="id" value=id />
+                    <label for=format!("note-{id}") class="visually-hidden">"Note"</label>
+                    <textarea id=format!("note-{id}") name="body" rows="3" maxlength=MAX_NOTE
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button type="submit" class="button small primary">"Save note"</button>
+                    <button type="button" class="button small" on:click=move |_| {
+                        text.set(body.get_value());
+                        editing.set(false);
+                    }>"Cancel"</button>
+                </ActionForm>
+            </Show>
+            {note.mine.then(|| view! {
+                <div class="note-actions">
+                    <button type="button" class="button small ghost" on:click=move |_| editing.set(true)>"Edit"</button>
+                    <ActionForm action=delete>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button small ghost">"Delete"</button>
+                    </ActionForm>
+                </div>
+            })}
+            {move || failure().map(|error| view! { <ErrorNotice error list_fields=true /> })}
+        </li>
     }
 }
 
@@ -155,21 +275,23 @@ fn HistoryItem(
 ) -> impl IntoView {
     let who = entry.user.clone().unwrap_or_else(|| "Someone".into());
     let when = entry.at.format("%Y-%m-%d %H:%M UTC").to_string();
-    let what = match (entry.field.as_str(), entry.old_value.as_deref()) {
+    let field = entry.field.as_str();
+    let what = match (field, entry.old_value.as_deref()) {
+        ("created", _) => "Created the lead".to_string(),
         ("disqualify_reason", _) | ("opportunity", None) => format!(
             "{}: {}",
-            field_name(&entry.field),
-            value_text(&entry.field, entry.new_value.as_deref())
+            field_label(field),
+            value_text(field, entry.new_value.as_deref())
         ),
         (field, old) => format!(
             "{}: {} → {}",
-            field_name(field),
+            field_label(field),
             value_text(field, old),
             value_text(field, entry.new_value.as_deref())
         ),
     };
     view! {
-        <li>
+        <li class="change">
             <span class="when">{when}</span>
             <strong>{who}</strong>
             <span>{what}</span>

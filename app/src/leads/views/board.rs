@@ -24,7 +24,7 @@ use crate::{
         api::list_leads,
         charts::lead_charts,
         model::{LeadPageRequest, LeadRow, LeadStatus, StatusMove},
-        saved_views::{list_settings, ListSettings},
+        saved_views::{load_list_settings, ListSettings},
     },
     opportunities::api::{DisqualifyLead, ReactivateLead},
 };
@@ -55,7 +55,7 @@ pub fn LeadBoardPage() -> impl IntoView {
     Effect::new(move |_| live.start());
     let refresh = RwSignal::new(0_u32);
     provide_context(SettingsRefresh(refresh));
-    let settings = Resource::new(move || refresh.get(), |_| list_settings());
+    let settings = Resource::new(move || refresh.get(), |_| load_list_settings());
     view! {
         <Title text="Pipeline board" />
         <Transition fallback=|| view! { <p class="muted">"Loading the board…"</p> }>
@@ -88,7 +88,10 @@ fn BoardWorkspace(settings: ListSettings) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| board.reactivate.value().get().and_then(Result::err))
     };
-    let list = move || ctx.href(&ctx.state.get()).replacen("/leads/board", "/leads", 1);
+    let list = move || {
+        ctx.href(&ctx.state.get())
+            .replacen("/leads/board", "/leads", 1)
+    };
     view! {
         <div class="page-head">
             <div>
@@ -128,7 +131,10 @@ fn LiveBoard() -> impl IntoView {
         Signal::derive(move || {
             result.with(|r| {
                 let Some(r) = r else { return (Vec::new(), 0) };
-                let total = r.counts[LeadStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)];
+                let total = r.counts[LeadStatus::ALL
+                    .iter()
+                    .position(|s| *s == status)
+                    .unwrap_or(0)];
                 let cards: Vec<LeadRow> = live
                     .with_index(|index| {
                         r.base
@@ -231,12 +237,16 @@ fn BoardColumn(
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
-        let Some(card) = board.dragging.get_untracked() else { return };
+        let Some(card) = board.dragging.get_untracked() else {
+            return;
+        };
         board.dragging.set(None);
         board.refused.set(None);
         match card.from.move_to(status) {
             StatusMove::Stay => {}
-            StatusMove::Qualify => navigate(&format!("/leads/{}/qualify", card.id), Default::default()),
+            StatusMove::Qualify => {
+                navigate(&format!("/leads/{}/qualify", card.id), Default::default())
+            }
             StatusMove::Disqualify => {
                 board.disqualify.dispatch(DisqualifyLead {
                     id: card.id,

@@ -87,7 +87,7 @@ pub fn GridTable(
     #[prop(into)]
     list_key: Signal<String>,
     /// Called when the rows in view near the end (to load more).
-    #[prop(optional)]
+    #[prop(default = None)]
     on_near_end: Option<Callback<()>>,
 ) -> impl IntoView {
     let body = NodeRef::<leptos::html::Tbody>::new();
@@ -294,7 +294,11 @@ fn GridRow(
                 }
                 .into_any(),
                 GridColumn::Created | GridColumn::Updated => {
-                    let at = if column == GridColumn::Created { row.created_at } else { row.updated_at };
+                    let at = if column == GridColumn::Created {
+                        row.created_at
+                    } else {
+                        row.updated_at
+                    };
                     view! {
                         <td class=format!("col-{}", column.code())>
                             <time datetime=at.to_rfc3339()>{cell_text(&row, column)}</time>
@@ -304,7 +308,9 @@ fn GridRow(
                 }
                 other => {
                     let text = cell_text(&row, other);
-                    view! { <td class=format!("col-{}", other.code()) title=text.clone()>{text}</td> }.into_any()
+                    let title = text.clone();
+                    view! { <td class=format!("col-{}", other.code()) title=title>{text}</td> }
+                        .into_any()
                 }
             })
             .collect_view()

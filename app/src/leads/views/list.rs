@@ -24,7 +24,7 @@ use crate::{
         api::list_leads,
         grid::{GridSort, ListQuery, ListState},
         model::{LeadCursor, LeadPageRequest, LeadRow, LeadStatus},
-        saved_views::{list_settings, ListSettings},
+        saved_views::{load_list_settings, ListSettings},
     },
 };
 
@@ -46,7 +46,11 @@ pub struct ListContext {
 impl ListContext {
     /// The link to `state` on this page.
     pub fn href(&self, state: &ListState) -> String {
-        format!("{}?{}", self.path, state.to_query(&self.settings.get_value()))
+        format!(
+            "{}?{}",
+            self.path,
+            state.to_query(&self.settings.get_value())
+        )
     }
 
     /// The current state changed by `change` (tracked, for links that
@@ -97,7 +101,7 @@ pub fn LeadListPage() -> impl IntoView {
     Effect::new(move |_| live.start());
     let refresh = RwSignal::new(0_u32);
     provide_context(SettingsRefresh(refresh));
-    let settings = Resource::new(move || refresh.get(), |_| list_settings());
+    let settings = Resource::new(move || refresh.get(), |_| load_list_settings());
     view! {
         <Title text="Leads" />
         <Transition fallback=|| view! { <p class="muted">"Loading leads…"</p> }>
@@ -194,7 +198,9 @@ fn ListFrame(
 ) -> impl IntoView {
     let ctx = expect_context::<ListContext>();
     let state = ctx.state;
-    let list_key = Signal::derive(move || state.with(|s| format!("{}|{}", s.filter.to_query(), s.sort.code())));
+    let list_key = Signal::derive(move || {
+        state.with(|s| format!("{}|{}", s.filter.to_query(), s.sort.code()))
+    });
     let columns = Signal::derive(move || state.with(|s| s.columns.clone()));
     let sort = Signal::derive(move || state.with(|s| s.sort));
     let on_sort = Callback::new(move |column| {
@@ -223,7 +229,7 @@ fn ListFrame(
         </div>
         <MassBar total />
         <Show
-            when=move || total.get() > 0
+            when=move || { total.get() > 0 }
             fallback=move || {
                 if nothing_at_all() {
                     view! {
@@ -327,7 +333,9 @@ fn PagedList(page: crate::leads::model::LeadPage, sort: GridSort) -> impl IntoVi
     let loading = RwSignal::new(false);
     let filter = ctx.state.with_untracked(|s| s.filter.to_query());
     let load_more = Callback::new(move |()| {
-        let Some(cursor) = next.get_untracked() else { return };
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
         if loading.get_untracked() {
             return;
         }
@@ -348,8 +356,14 @@ fn PagedList(page: crate::leads::model::LeadPage, sort: GridSort) -> impl IntoVi
     });
     let row_at = Callback::new(move |i: usize| rows.with(|r| r.get(i).cloned()));
     let here = ctx.href(&ctx.state.get_untracked());
-    let newer = page.newer.clone().map(|c| format!("{here}&after={}", c.encode()));
-    let older = page.older.clone().map(|c| format!("{here}&before={}", c.encode()));
+    let newer = page
+        .newer
+        .clone()
+        .map(|c| format!("{here}&after={}", c.encode()));
+    let older = page
+        .older
+        .clone()
+        .map(|c| format!("{here}&before={}", c.encode()));
     let count = Signal::derive(move || rows.with(Vec::len));
     let total = Signal::derive(move || total_matching.max(count.get()));
     view! {

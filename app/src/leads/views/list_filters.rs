@@ -31,7 +31,10 @@ pub fn ViewTabs() -> impl IntoView {
             .iter()
             .map(|v| (ViewKey::Saved(v.id), v.name.clone())),
     );
-    let default = settings.default_view().map(|v| ViewKey::Saved(v.id)).unwrap_or_default();
+    let default = settings
+        .default_view()
+        .map(|v| ViewKey::Saved(v.id))
+        .unwrap_or_default();
     view! {
         <nav class="tabs views" aria-label="Views">
             {tabs.into_iter().map(|(key, label)| {
@@ -64,8 +67,11 @@ fn ref_code(r: Option<RefFilter>) -> String {
 /// Applies a URL-style `value` for `key` to the filter (a bad value
 /// leaves the part out, as a bad link would).
 fn set_part(filter: &mut LeadFilter, key: &str, value: &str) {
-    let mut pairs: Vec<(&'static str, String)> =
-        filter.to_pairs().into_iter().filter(|(k, _)| *k != key).collect();
+    let mut pairs: Vec<(&'static str, String)> = filter
+        .to_pairs()
+        .into_iter()
+        .filter(|(k, _)| *k != key)
+        .collect();
     if !value.trim().is_empty() {
         let key: &'static str = crate::leads::filter::FILTER_KEYS
             .iter()
@@ -105,8 +111,16 @@ pub fn FilterBar(
         text.set(value.clone());
         set("q", value);
     };
-    let on = move |key: &'static str| move |ev: leptos::ev::Event| set(key, event_target_value(&ev));
-    let status = move || filter().status.iter().map(|s| s.code()).collect::<Vec<_>>().join(",");
+    let on =
+        move |key: &'static str| move |ev: leptos::ev::Event| set(key, event_target_value(&ev));
+    let status = move || {
+        filter()
+            .status
+            .iter()
+            .map(|s| s.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let source = move || ref_code(filter().source);
     let owner = move || ref_code(filter().owner);
     let country = move || filter().country.unwrap_or_default();
@@ -160,7 +174,7 @@ pub fn FilterBar(
                     {settings.owners.iter().filter(|o| o.id != me).map(|o| {
                         let code = o.id.to_string();
                         let selected = code.clone();
-                        view! { <option value=code selected=move || owner() == selected>{o.name.clone()}</option> }
+                        view! { <option value=code selected=move || owner() == selected>{o.display_name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </label>

@@ -117,7 +117,9 @@ pub fn SaveViewForm() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let make_default = RwSignal::new(false);
     let save = Action::new(move |(name, default): &(String, bool)| {
-        let query = ctx.state.with_untracked(|s| s.to_query(&ctx.settings.get_value()));
+        let query = ctx
+            .state
+            .with_untracked(|s| s.to_query(&ctx.settings.get_value()));
         save_view(name.clone(), query, *default)
     });
     let set_default = Action::new(|id: &Option<i64>| set_default_view(*id));
@@ -125,7 +127,10 @@ pub fn SaveViewForm() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(view)) = save.value().get() {
-            navigate(&format!("{}?view={}", ctx.path, view.id), Default::default());
+            navigate(
+                &format!("{}?view={}", ctx.path, view.id),
+                Default::default(),
+            );
             refresh_settings();
         }
     });
@@ -200,9 +205,14 @@ pub fn SaveViewForm() -> impl IntoView {
 /// What was selected, as the server's request target.
 fn target(ctx: &ListContext) -> Option<MassTarget> {
     if ctx.selection.all_matching.get_untracked() {
-        Some(MassTarget::Filter(ctx.state.with_untracked(|s| s.filter.to_query())))
+        Some(MassTarget::Filter(
+            ctx.state.with_untracked(|s| s.filter.to_query()),
+        ))
     } else {
-        let ids: Vec<i64> = ctx.selection.ids.with_untracked(|s| s.iter().copied().collect());
+        let ids: Vec<i64> = ctx
+            .selection
+            .ids
+            .with_untracked(|s| s.iter().copied().collect());
         (!ids.is_empty()).then_some(MassTarget::Ids(ids))
     }
 }
@@ -248,7 +258,7 @@ pub fn MassBar(
         }
     });
     view! {
-        <Show when=move || selected() > 0>
+        <Show when=move || { selected() > 0 }>
             <div class="mass-bar" role="region" aria-label="Mass actions">
                 <strong>{move || {
                     let n = selected();
@@ -260,7 +270,7 @@ pub fn MassBar(
                         format!("{n} leads selected")
                     }
                 }}</strong>
-                <Show when=move || !selection.all_matching.get() && total.get() > selected()>
+                <Show when=move || { !selection.all_matching.get() && total.get() > selected() }>
                     <button type="button" class="button small link" on:click=move |_| selection.all_matching.set(true)>
                         {move || format!("Select all {} matching", total.get())}
                     </button>
@@ -286,7 +296,7 @@ pub fn MassBar(
                         <option value="me">"Me"</option>
                         <option value="none">"Unassigned"</option>
                         {owners.iter().filter(|o| o.id != me).map(|o| view! {
-                            <option value=o.id.to_string()>{o.name.clone()}</option>
+                            <option value=o.id.to_string()>{o.display_name.clone()}</option>
                         }).collect_view()}
                     </select>
                     <button type="button" class="button small" disabled=move || run.pending().get()
@@ -331,8 +341,13 @@ fn MassResult(action: MassAction, summary: MassSummary) -> impl IntoView {
     let sentence = summary.sentence(&action);
     let refused = summary.refused;
     let listed = summary.refusals.len();
+    let class = if refused > 0 {
+        "notice warn"
+    } else {
+        "notice ok"
+    };
     view! {
-        <div class=if refused > 0 { "notice warn" } else { "notice ok" } role="status" aria-label="Mass action result">
+        <div class=class role="status" aria-label="Mass action result">
             <p>{sentence}</p>
             {(refused > 0).then(|| view! {
                 <ul class="refusals">

@@ -198,15 +198,16 @@ mod client {
         let Ok(source) = web_sys::EventSource::new(EVENTS_PATH) else {
             return;
         };
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |ev: web_sys::MessageEvent| {
-                let Some(text) = ev.data().as_string() else { return };
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                let Some(text) = ev.data().as_string() else {
+                    return;
+                };
                 match serde_json::from_str::<LeadEvent>(&text) {
                     Ok(LeadEvent::Changed(ids)) => changed(live, ids),
                     Ok(LeadEvent::Reset) | Err(_) => spawn_local(load_all(live)),
                 }
-            },
-        );
+            });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
         let broken = std::rc::Rc::new(std::cell::Cell::new(false));
