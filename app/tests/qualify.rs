@@ -316,6 +316,33 @@ both!(
                 matches!(&err, AppError::Conflict(m) if m.contains("disqualified")),
                 "{err:?}"
             );
+            // Marked Qualified by hand, without an opportunity: refused
+            // until it is reactivated (a lead is qualified from New).
+            crm::set_lead_status(&store, Scope::All, USER, id, LeadStatus::New, None)
+                .await
+                .unwrap();
+            let lead = leads::load_lead(&store, Scope::All, id).await.unwrap();
+            let mut form = lead.to_form();
+            form.status = "qualified".into();
+            leads::update_lead(
+                &store,
+                Scope::All,
+                1,
+                id,
+                lead.version,
+                &ValidLead::parse(&form).unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
+            let plan = request(&store, id).await.parse().unwrap();
+            let err = crm::qualify_lead(&store, Scope::All, USER, &plan)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, AppError::Conflict(m) if m.contains("reactivate")),
+                "{err:?}"
+            );
             // Deleted meanwhile.
             leads::delete_lead(&store, Scope::All, id).await.unwrap();
             let err = crm::qualify_lead(&store, Scope::All, USER, &plan)

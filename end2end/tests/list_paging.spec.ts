@@ -1,6 +1,10 @@
 import { test, expect } from "@playwright/test";
 import { createLead, leadCount, unique } from "./helpers";
 
+// With JavaScript the list scrolls through every lead; without it, the
+// server's pages are a link away.
+test.use({ javaScriptEnabled: false });
+
 test("the list pages through leads newest first, and back", async ({ page, request }) => {
   // Make sure there is more than one page (50 rows each).
   const prefix = unique("Paging");
@@ -16,11 +20,11 @@ test("the list pages through leads newest first, and back", async ({ page, reque
   await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Older →" }).click();
-  await expect(page).toHaveURL(/\?view=all&before=\d+_\d+$/);
+  await expect(page).toHaveURL(/\?view=all&before=v\d+_\d+$/);
   await expect(rows.nth(1)).not.toContainText(firstOnPageOne!);
 
   await page.getByRole("link", { name: "← Newer" }).click();
-  await expect(page).toHaveURL(/\?view=all&after=\d+_\d+$/);
+  await expect(page).toHaveURL(/\?view=all&after=v\d+_\d+$/);
   await expect(rows).toHaveCount(51);
   await expect(rows.nth(1).getByRole("link")).toHaveText(firstOnPageOne!);
   await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);

@@ -8,7 +8,10 @@
 //! for the text, `LeadFilter` for the rest). Live updates patch it in
 //! place.
 
-use std::{cell::RefCell, collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use memchr::memmem::Finder;
@@ -386,7 +389,7 @@ pub struct LeadIndex {
     sources: HashMap<i64, String>,
     me: i64,
     version: u64,
-    sorted: RefCell<HashMap<GridSort, Arc<Vec<u32>>>>,
+    sorted: Mutex<HashMap<GridSort, Arc<Vec<u32>>>>,
 }
 
 /// A filter compiled for the index.
@@ -513,7 +516,7 @@ impl LeadIndex {
             .map(|(i, r)| (r.id, i as u32))
             .collect();
         self.version += 1;
-        self.sorted.borrow_mut().clear();
+        self.sorted.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     /// How many leads it holds.
@@ -657,7 +660,12 @@ impl LeadIndex {
 
     /// Every row position, in `sort` order (computed once per version).
     pub fn sorted(&self, sort: GridSort) -> Arc<Vec<u32>> {
-        if let Some(done) = self.sorted.borrow().get(&sort) {
+        if let Some(done) = self
+            .sorted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&sort)
+        {
             return done.clone();
         }
         let mut order: Vec<u32> = (0..self.rows.len() as u32).collect();
@@ -694,7 +702,10 @@ impl LeadIndex {
             order.reverse();
         }
         let order = Arc::new(order);
-        self.sorted.borrow_mut().insert(sort, order.clone());
+        self.sorted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(sort, order.clone());
         order
     }
 

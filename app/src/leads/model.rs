@@ -752,10 +752,10 @@ pub struct Lead {
 }
 
 impl Lead {
-    /// Whether the Qualify action applies: no opportunity yet, and not
-    /// disqualified.
+    /// Whether the Qualify action applies: a New lead without an
+    /// opportunity.
     pub fn can_qualify(&self) -> bool {
-        self.opportunity.is_none() && self.status != LeadStatus::Canceled
+        self.opportunity.is_none() && self.status == LeadStatus::New
     }
 
     /// Whether the Reactivate action applies (qualified or disqualified).

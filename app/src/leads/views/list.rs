@@ -22,6 +22,7 @@ use crate::{
     components::ErrorNotice,
     leads::{
         api::list_leads,
+        filter::encode_component,
         grid::{GridSort, ListQuery, ListState},
         model::{LeadCursor, LeadPageRequest, LeadRow, LeadStatus},
         saved_views::{load_list_settings, ListSettings},
@@ -359,11 +360,11 @@ fn PagedList(page: crate::leads::model::LeadPage, sort: GridSort) -> impl IntoVi
     let newer = page
         .newer
         .clone()
-        .map(|c| format!("{here}&after={}", c.encode()));
+        .map(|c| format!("{here}&after={}", encode_component(&c.encode())));
     let older = page
         .older
         .clone()
-        .map(|c| format!("{here}&before={}", c.encode()));
+        .map(|c| format!("{here}&before={}", encode_component(&c.encode())));
     let count = Signal::derive(move || rows.with(Vec::len));
     let total = Signal::derive(move || total_matching.max(count.get()));
     view! {

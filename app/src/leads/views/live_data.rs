@@ -55,7 +55,7 @@ pub struct LiveLeads {
     pub state: RwSignal<LiveState>,
     /// Bumped whenever the leads change: results before it are stale.
     pub version: RwSignal<u64>,
-    data: StoredValue<LiveData, LocalStorage>,
+    data: StoredValue<LiveData>,
 }
 
 impl LiveLeads {
@@ -64,7 +64,7 @@ impl LiveLeads {
         let live = Self {
             state: RwSignal::new(LiveState::Idle),
             version: RwSignal::new(0),
-            data: StoredValue::new_local(LiveData::default()),
+            data: StoredValue::new(LiveData::default()),
         };
         provide_context(live);
         live

@@ -587,6 +587,11 @@ async fn explain_unclaimed(conn: &mut Conn, scope: Scope, lead_id: i64) -> AppEr
         Some("canceled") => AppError::Conflict(
             "This lead was disqualified meanwhile: reactivate it before qualifying.".into(),
         ),
+        Some("qualified") => AppError::Conflict(
+            "This lead is marked Qualified but has no opportunity: reactivate it (back to New), \
+             then qualify it."
+                .into(),
+        ),
         _ => AppError::Conflict(STALE_QUALIFY.into()),
     }
 }
@@ -612,7 +617,7 @@ pub async fn qualify_lead(pool: &Pool, scope: Scope, user_id: i64, plan: &Qualif
         .push(" AND version = ")
         .push_bind(plan.lead_version)
         .push(
-            " AND status <> 'canceled' \
+            " AND status = 'new' \
              AND NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.lead_id = leads.id) AND ",
         );
     push_scope(&mut q, "leads", scope);
