@@ -106,7 +106,7 @@ test("a stale edit is refused and the other user's change is kept", async ({ bro
   await expect(bob).toHaveURL(new RegExp(`/leads/${id}/edit$`));
 
   await alice.reload();
-  await expect(alice.getByText("Alice's industry")).toBeVisible();
+  await expect(alice.getByText("Alice's industry", { exact: true })).toBeVisible();
   await expect(alice.getByText("Bob's industry")).toHaveCount(0);
 });
 

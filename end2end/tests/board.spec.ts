@@ -53,6 +53,6 @@ test("the list's views and per-status counts narrow the list", async ({ page, re
   await expect(page.getByText("1 lead matches")).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: `${prefix} two` })).toBeVisible();
   await page.getByRole("link", { name: "My leads" }).click();
-  await expect(page).toHaveURL(/owner=me/);
+  await expect(page).toHaveURL(/view=mine/);
   await expect(page.getByRole("link", { name: "My leads" })).toHaveAttribute("aria-current", "page");
 });

@@ -28,7 +28,7 @@ test("typing narrows the list at once; filters combine and survive a reload", as
   await expect(total(page)).toHaveText("2 leads match");
   await expect(page.getByRole("row").filter({ hasText: `${p} Gamma` })).toHaveCount(0);
 
-  await page.getByLabel("Status", { exact: true }).selectOption({ label: "Disqualified" });
+  await page.getByRole("combobox", { name: "Status", exact: true }).selectOption({ label: "Disqualified" });
   await expect(total(page)).toHaveText("1 lead matches");
   await expect(page.getByRole("row").filter({ hasText: `${p} Beta` })).toBeVisible();
   await expect(page).toHaveURL(/status=canceled/);
@@ -36,7 +36,7 @@ test("typing narrows the list at once; filters combine and survive a reload", as
 
   await page.reload();
   await expect(search(page)).toHaveValue(`${p} zeta`);
-  await expect(page.getByLabel("Status", { exact: true })).toHaveValue("canceled");
+  await expect(page.getByRole("combobox", { name: "Status", exact: true })).toHaveValue("canceled");
   await expect(total(page)).toHaveText("1 lead matches");
   await expect(page.getByRole("row").filter({ hasText: `${p} Beta` })).toBeVisible();
 

@@ -25,7 +25,7 @@ test("without JavaScript a lead can be listed, created, viewed and edited", asyn
   await page.getByLabel("Company").fill("Still Plain Ltd");
   await page.getByRole("button", { name: "Save and Close" }).click();
   await expect(page).toHaveURL(/\/leads\/\d+$/);
-  await expect(page.getByText("Still Plain Ltd")).toBeVisible();
+  await expect(page.getByText("Still Plain Ltd", { exact: true })).toBeVisible();
   await expect(page.getByText("Partner", { exact: true })).toBeVisible();
 
   await page.goto("/leads");

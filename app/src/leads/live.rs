@@ -263,6 +263,9 @@ mod ssr {
                 .await
                 .map(|chunk| (Ok::<_, Infallible>(chunk), rx))
         });
+        // Layers (compression) may poll again after the end: fused, the
+        // stream keeps answering "done".
+        let stream = futures::StreamExt::fuse(stream);
         text_response(Body::from_stream(stream))
     }
 
@@ -300,6 +303,7 @@ mod ssr {
             let data = serde_json::to_string(&event).unwrap_or_default();
             Some((Ok::<_, Infallible>(Event::default().data(data)), rx))
         });
+        let stream = futures::StreamExt::fuse(stream);
         let mut response = Sse::new(stream)
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
             .into_response();
