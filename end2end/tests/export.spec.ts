@@ -40,7 +40,7 @@ test("export of a filtered view holds exactly its rows, in the order shown", asy
   await expect(page).toHaveURL(/status=new/);
   await expect(rows).toHaveCount(4);
   await expect(page.getByText("3 leads match")).toBeVisible();
-  const shown = await page.locator("tbody tr td:first-child a").allTextContents();
+  const shown = await page.locator("tbody tr td.col-name a").allTextContents();
   expect(shown).toHaveLength(3);
 
   await page.getByRole("button", { name: "Export ▾" }).click();

@@ -76,6 +76,8 @@ test("a saved view keeps its filters, reopens from its tab and can be the defaul
 
   // Clean up: back to Open leads by default for the other tests.
   await page.getByRole("button", { name: "Stop opening with this view" }).click();
+  await expect(tab.locator(".default-mark")).toHaveCount(0);
+  await tab.click();
   await page.getByRole("button", { name: "Delete this view" }).click();
   await expect(page).toHaveURL(/view=open/);
   await expect(tab).toHaveCount(0);
@@ -144,7 +146,7 @@ test("notes and the change history appear on the lead page", async ({ page, requ
   const id = await createLead(request, { name });
   await openLive(page, `/leads/${id}`);
   const activity = page.getByRole("region", { name: "Activity" });
-  await activity.getByLabel("Note").fill("Called, left a message");
+  await activity.getByLabel("Note", { exact: true }).fill("Called, left a message");
   await activity.getByRole("button", { name: "Add note" }).click();
   await expect(activity.getByRole("listitem").filter({ hasText: "Called, left a message" })).toBeVisible();
   await expect(activity.getByLabel("Note", { exact: true })).toHaveValue("");

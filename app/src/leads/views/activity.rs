@@ -129,12 +129,12 @@ pub(super) fn LeadActivity(
     let timeline = Resource::new(
         move || (refresh.get(), notes_changed.get()),
         move |_| async move {
-            let mut items: Vec<Item> = lead_history(id)
-                .await?
-                .into_iter()
-                .map(Item::Change)
-                .collect();
-            items.extend(list_notes(id).await?.into_iter().map(Item::Note));
+            // Both calls start in the first poll: on the server a server
+            // function reads the request from the reactive owner, which is
+            // only certain to be current then.
+            let (history, notes) = futures::future::join(lead_history(id), list_notes(id)).await;
+            let mut items: Vec<Item> = history?.into_iter().map(Item::Change).collect();
+            items.extend(notes?.into_iter().map(Item::Note));
             // Newest first; a note before the changes made at the same time.
             items.sort_by(|a, b| {
                 b.at()
