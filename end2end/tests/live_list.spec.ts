@@ -153,8 +153,11 @@ test("notes and the change history appear on the lead page", async ({ page, requ
 
   const note = activity.getByRole("listitem").filter({ hasText: "Called, left a message" });
   await note.getByRole("button", { name: "Edit" }).click();
-  await note.getByRole("textbox").fill("Called twice, meeting on Monday");
-  await note.getByRole("button", { name: "Save note" }).click();
+  // While edited, the text is in the box (no longer the item's text).
+  const editing = activity.getByRole("listitem").filter({ has: page.getByRole("button", { name: "Save note" }) });
+  await expect(editing.getByRole("textbox")).toHaveValue("Called, left a message");
+  await editing.getByRole("textbox").fill("Called twice, meeting on Monday");
+  await editing.getByRole("button", { name: "Save note" }).click();
   const edited = activity.getByRole("listitem").filter({ hasText: "meeting on Monday" });
   await expect(edited).toContainText("(edited)");
 
