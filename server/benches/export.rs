@@ -70,10 +70,8 @@ async fn fill(store: &Store, n: usize) {
         title = pick("'CEO','CTO','Buyer','Engineer','Manager'", "i"),
         industry = pick("'Software','Manufacturing','Energy','Retail','Finance'", "i"),
     );
-    let emails = format!(
-        "INSERT INTO lead_emails (lead_id, position, email, is_primary) \
-         SELECT id, 0, 'lead.' || id || '@' || lower(replace(company_name, ' ', '')) || '.example', TRUE FROM leads"
-    );
+    let emails = "INSERT INTO lead_emails (lead_id, position, email, is_primary) \
+         SELECT id, 0, 'lead.' || id || '@' || lower(replace(company_name, ' ', '')) || '.example', TRUE FROM leads";
     let emails2 = "INSERT INTO lead_emails (lead_id, position, email, is_primary) \
          SELECT id, 1, 'alt.' || id || '@mail.example', FALSE FROM leads WHERE id % 3 = 0";
     let phones = "INSERT INTO lead_phones (lead_id, position, phone, phone_key, is_primary) \
@@ -88,7 +86,7 @@ async fn fill(store: &Store, n: usize) {
          SELECT id, 0, 'trade show' FROM leads WHERE id % 4 = 0";
     for sql in [
         leads.as_str(),
-        &emails,
+        emails,
         emails2,
         phones,
         &addresses,
@@ -182,7 +180,7 @@ async fn export_once(router: &Router, cookie: &str, gzip: bool) -> Run {
         first_byte.get_or_insert_with(|| started.elapsed());
         bytes += chunk.len();
         chunks += 1;
-        if chunks % 64 == 0 {
+        if chunks.is_multiple_of(64) {
             peak = peak.max(rss_kib());
         }
     }

@@ -70,11 +70,8 @@ impl ExportRequest {
                 }
             };
             match key {
-                "all" => {
-                    if flag(&mut errors) {
-                        request.kind = ExportKind::All;
-                    }
-                }
+                "all" if flag(&mut errors) => request.kind = ExportKind::All,
+                "all" => {}
                 "bom" => request.bom = flag(&mut errors),
                 "sort" if !value.is_empty() => {
                     match GridSort::parse(&super::filter::decode_component(value)) {

@@ -516,7 +516,10 @@ impl LeadIndex {
             .map(|(i, r)| (r.id, i as u32))
             .collect();
         self.version += 1;
-        self.sorted.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.sorted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// How many leads it holds.

@@ -126,25 +126,26 @@ pub async fn mass_update(request: MassRequest) -> Result<MassSummary, AppError> 
     run(async move {
         let user = crate::users::auth::leads_user()?;
         let store = app_store()?;
-        let target =
-            match request.target {
-                MassTarget::Ids(ids) if ids.len() > MAX_IDS => return Err(AppError::field(
+        let target = match request.target {
+            MassTarget::Ids(ids) if ids.len() > MAX_IDS => {
+                return Err(AppError::field(
                     "target",
                     format!(
                         "At most {MAX_IDS} leads at once by id; choose \"all matching\" instead"
                     ),
-                )),
-                MassTarget::Ids(ids) if ids.is_empty() => {
-                    return Err(AppError::field("target", "No leads are selected"))
-                }
-                MassTarget::Ids(ids) => super::store::MassLeads::Ids(ids),
-                MassTarget::Filter(query) => {
-                    let mut filter = super::filter::LeadFilter::from_query(&query)
-                        .map_err(|fields| AppError::Validation { fields })?;
-                    filter.resolve_me(user.id);
-                    super::store::MassLeads::Filter(filter)
-                }
-            };
+                ))
+            }
+            MassTarget::Ids(ids) if ids.is_empty() => {
+                return Err(AppError::field("target", "No leads are selected"))
+            }
+            MassTarget::Ids(ids) => super::store::MassLeads::Ids(ids),
+            MassTarget::Filter(query) => {
+                let mut filter = super::filter::LeadFilter::from_query(&query)
+                    .map_err(|fields| AppError::Validation { fields })?;
+                filter.resolve_me(user.id);
+                super::store::MassLeads::Filter(filter)
+            }
+        };
         // Whom the leads may go to is the same question for every lead.
         let assign = match request.action {
             MassAction::SetOwner(Some(target)) => {

@@ -228,7 +228,7 @@ fn NoteItem(note: Note) -> impl IntoView {
     };
     let who = note.author.clone().unwrap_or_else(|| "Someone".into());
     let when = note.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
-    let edited = (note.updated_at > note.created_at).then(|| " (edited)");
+    let edited = (note.updated_at > note.created_at).then_some(" (edited)");
     let id = note.id;
     let body = StoredValue::new(note.body.clone());
     view! {
