@@ -128,7 +128,16 @@ pub fn FilterBar(
     let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let view_code = move || state.with(|s| s.view.code());
     let clear = move || ctx.href(&ctx.with(|s| s.filter = LeadFilter::default()));
-    let has_filter = move || state.with(|s| !s.filter.is_empty());
+    // The board shows every status: its status part is not a filter there.
+    let has_filter = move || {
+        state.with(|s| {
+            if with_status {
+                !s.filter.is_empty()
+            } else {
+                !s.filter.without_status().is_empty()
+            }
+        })
+    };
     let me = settings.me;
     view! {
         <form class="filters" method="get" action=ctx.path role="search" on:submit=|ev| ev.prevent_default()>
