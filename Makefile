@@ -18,7 +18,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
 E2E_PG_DB := leadline_e2e_$(shell echo $$$$)
 
-.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export screenshots demo fmt lint clean-data
+.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export bench-list screenshots demo fmt lint clean-data
 
 ## Build in release mode and serve at http://$(ADDR) (SQLite under data/ unless DATABASE_URL is set).
 run: build
@@ -90,6 +90,15 @@ bench-export: postgres
 	@command -v sqlite3 >/dev/null || (apt-get update && apt-get install -y sqlite3)
 	@command -v psql >/dev/null || (apt-get update && apt-get install -y postgresql-client)
 	cargo bench -p leadline --bench export
+
+## The live list in headless Chromium over BENCH_LEADS (100,000) generated leads: first load, keystroke- and click-to-paint.
+bench-list: build test-tools
+	@dir=$$(mktemp -d); trap 'kill $$pid 2>/dev/null; rm -rf "$$dir"' EXIT; \
+	  ./target/release/leadline --data-dir "$$dir" demo --leads $${BENCH_LEADS:-100000} >/dev/null 2>&1; \
+	  printf '%s\n' bench-password-123 | ./target/release/leadline --data-dir "$$dir" user add bencher --role admin --password-stdin >/dev/null 2>&1; \
+	  ./target/release/leadline --data-dir "$$dir" serve --addr 127.0.0.1:3200 >/dev/null 2>&1 & pid=$$!; \
+	  for i in $$(seq 1 30); do curl -sf http://127.0.0.1:3200/healthz >/dev/null && break; sleep 1; done; \
+	  cd end2end && SIGN_IN=bencher:bench-password-123 node scripts/bench-list.mjs http://127.0.0.1:3200 60
 
 ## Screenshots of the main pages into docs/ (needs a server on $(ADDR)).
 screenshots: test-tools
