@@ -18,7 +18,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
 E2E_PG_DB := leadline_e2e_$(shell echo $$$$)
 
-.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export bench-list screenshots demo fmt lint clean-data
+.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export bench-list bench-list-server screenshots demo fmt lint clean-data
 
 ## Build in release mode and serve at http://$(ADDR) (SQLite under data/ unless DATABASE_URL is set).
 run: build
@@ -90,6 +90,10 @@ bench-export: postgres
 	@command -v sqlite3 >/dev/null || (apt-get update && apt-get install -y sqlite3)
 	@command -v psql >/dev/null || (apt-get update && apt-get install -y postgresql-client)
 	cargo bench -p leadline --bench export
+
+## The list filtered on the server over 1,000,000 leads, 64 clients at once, SQLite and PostgreSQL (slow: generates the data).
+bench-list-server: postgres
+	cargo bench -p leadline --bench list
 
 ## The live list in headless Chromium over BENCH_LEADS (100,000) generated leads: first load, keystroke- and click-to-paint.
 bench-list: build test-tools

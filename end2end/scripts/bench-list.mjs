@@ -68,13 +68,28 @@ const total = await page.getByTestId("list-total").textContent();
 // ---- the measuring hook
 await page.evaluate(() => {
   window.__paint = [];
+  // Where the time of each measured action went (the app's performance
+  // marks: list-go, list-filter-start/end, list-rows), from its start.
+  window.__phases = [];
+  const phases = (t0) => {
+    const at = {};
+    for (const m of performance.getEntriesByType("mark")) {
+      if (m.startTime >= t0 && m.name.startsWith("list-") && !(m.name in at)) at[m.name] = m.startTime - t0;
+      if (m.name.startsWith("list-") && m.name.endsWith("-end") && m.startTime >= t0) at[m.name] = m.startTime - t0;
+    }
+    performance.clearMarks();
+    return at;
+  };
   const watch = () => {
     const target = document.querySelector("table.grid")?.parentElement ?? document.body;
     const observer = new MutationObserver(() => {
       if (window.__t0 == null) return;
       const t0 = window.__t0;
       window.__t0 = null;
-      requestAnimationFrame(() => window.__paint.push(performance.now() - t0));
+      requestAnimationFrame(() => {
+        window.__paint.push(performance.now() - t0);
+        window.__phases.push(phases(t0));
+      });
     });
     observer.observe(document.querySelector("main") ?? document.body, {
       childList: true, subtree: true, characterData: true,
@@ -112,6 +127,7 @@ async function measured(action) {
 const words = ["acme", "global", "smith", "tech", "ltd", "anna", "data", "north", "com", "55"];
 const search = page.getByRole("searchbox", { name: "Search leads" });
 await search.click();
+const keyPhasesFrom = await page.evaluate(() => window.__phases.length);
 const keyTimes = [];
 outer: for (;;) {
   for (const word of words) {
@@ -127,15 +143,29 @@ outer: for (;;) {
     }
   }
 }
+const keyPhasesTo = await page.evaluate(() => window.__phases.length);
 await search.fill("");
 await settle();
 
 // Status filter: click the per-status links in turn (each click toggles).
+const statusPhasesFrom = await page.evaluate(() => window.__phases.length);
 const statusTimes = [];
 const links = page.getByRole("list", { name: "Leads per status" }).getByRole("link");
 for (let i = 0; statusTimes.length < rounds; i++) {
   const t = await measured(() => links.nth(i % 3).click());
   if (t != null) statusTimes.push(t);
+}
+
+// The median time from the action to each mark.
+async function phaseSummary(from, to) {
+  const all = await page.evaluate(([a, b]) => window.__phases.slice(a, b), [from, to]);
+  const names = [...new Set(all.flatMap((p) => Object.keys(p)))].sort();
+  const out = {};
+  for (const n of names) {
+    const xs = all.map((p) => p[n]).filter((x) => x != null).sort((a, b) => a - b);
+    out[n] = { n: xs.length, medianMs: +xs[Math.floor(xs.length / 2)].toFixed(1) };
+  }
+  return out;
 }
 
 function summary(xs) {
@@ -154,7 +184,9 @@ const result = {
     indexFetchAndDecodeMs: marks.ready != null && marks.start != null ? +(marks.ready - marks.start).toFixed(0) : null,
   },
   keystrokeToPaintMs: summary(keyTimes),
+  keystrokePhases: await phaseSummary(keyPhasesFrom, keyPhasesTo),
   statusClickToPaintMs: summary(statusTimes),
+  statusClickPhases: await phaseSummary(statusPhasesFrom, undefined),
   actionsThatChangedNothing: unchanged,
 };
 console.log(JSON.stringify(result, null, 2));

@@ -29,3 +29,21 @@ test("the list pages through leads newest first, and back", async ({ page, reque
   await expect(rows.nth(1).getByRole("link")).toHaveText(firstOnPageOne!);
   await expect(page.getByRole("link", { name: "← Newer" })).toHaveCount(0);
 });
+
+test("a column heading sorts the list without JavaScript, and again the other way", async ({ page, request }) => {
+  const prefix = unique("Sorting");
+  for (const n of ["Bravo", "Alpha", "Charlie"]) await createLead(request, { name: `${prefix} ${n}` });
+
+  await page.goto(`/leads?view=all&q=${encodeURIComponent(prefix)}`);
+  const names = page.locator("tbody tr td.col-name a");
+  await expect(names).toHaveText([`${prefix} Charlie`, `${prefix} Alpha`, `${prefix} Bravo`]);
+
+  await page.getByRole("columnheader", { name: "Lead name" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(page.getByRole("columnheader", { name: "Lead name" })).toHaveAttribute("aria-sort", "ascending");
+  await expect(names).toHaveText([`${prefix} Alpha`, `${prefix} Bravo`, `${prefix} Charlie`]);
+
+  await page.getByRole("columnheader", { name: "Lead name" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=-name/);
+  await expect(names).toHaveText([`${prefix} Charlie`, `${prefix} Bravo`, `${prefix} Alpha`]);
+});

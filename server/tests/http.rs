@@ -209,3 +209,37 @@ async fn a_plain_html_form_post_redirects_like_a_browser_expects() {
         "{location}"
     );
 }
+
+#[tokio::test]
+async fn a_mass_action_names_at_most_100000_leads_by_id() {
+    use app::leads::mass::{MassAction, MassRequest, MassSummary, MassTarget, MAX_IDS};
+    use app::leads::model::LeadStatus;
+    let h = app().await;
+    let mass = |ids: Vec<i64>| {
+        let request = MassRequest {
+            target: MassTarget::Ids(ids),
+            action: MassAction::SetStatus(LeadStatus::Canceled),
+        };
+        support::call_json(
+            "/api/leads/mass",
+            &serde_json::json!({ "request": request }).to_string(),
+            Some(&h.cookie),
+        )
+    };
+    // One more than the limit: refused as a whole, saying what to do.
+    let (status, body) = send(&h, mass((1..=MAX_IDS as i64 + 1).collect())).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("At most 100000 leads at once by id"), "{body}");
+    assert!(body.contains("all matching"), "{body}");
+    // The limit itself is accepted: every id (none exists) is refused,
+    // the first ones listed.
+    let (status, body) = send(&h, mass((1..=MAX_IDS as i64).collect())).await;
+    assert_eq!(status, 200, "{body}");
+    let summary: MassSummary = serde_json::from_str(&body).unwrap();
+    assert_eq!((summary.asked, summary.refused, summary.changed), (MAX_IDS, MAX_IDS, 0));
+    assert_eq!(summary.refusals.len(), app::leads::mass::MAX_LISTED);
+    // None selected is an error too.
+    let (status, body) = send(&h, mass(Vec::new())).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("No leads are selected"), "{body}");
+}

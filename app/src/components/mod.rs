@@ -2,6 +2,7 @@
 
 mod chrome;
 mod feedback;
+pub mod perf;
 mod search;
 
 pub use chrome::{provide_session, use_session, Header, HomePage, NotFound};

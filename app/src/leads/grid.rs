@@ -63,7 +63,7 @@ impl GridColumn {
     ];
 
     /// The columns shown until the user chooses.
-    pub const DEFAULT: [GridColumn; 12] = [
+    pub const DEFAULT: [GridColumn; 9] = [
         Self::Name,
         Self::Status,
         Self::FirstName,
@@ -71,10 +71,7 @@ impl GridColumn {
         Self::Email,
         Self::Phone,
         Self::Company,
-        Self::Country,
-        Self::City,
         Self::Owner,
-        Self::Source,
         Self::Created,
     ];
 
@@ -95,6 +92,25 @@ impl GridColumn {
             Self::Source => "source",
             Self::Created => "created",
             Self::Updated => "updated",
+        }
+    }
+
+    /// Its width in the list (rem; the table is at least as wide as its
+    /// columns, and wider ones share the rest). The default columns fit a
+    /// 1280-pixel window.
+    pub fn width_rem(self) -> f64 {
+        match self {
+            Self::Name => 11.0,
+            Self::Status => 6.75,
+            Self::FirstName | Self::LastName => 6.5,
+            Self::Email => 11.0,
+            Self::Phone => 7.75,
+            Self::Company => 8.5,
+            Self::Country => 8.0,
+            Self::City => 7.0,
+            Self::PostalCode => 5.5,
+            Self::Owner | Self::Source => 7.5,
+            Self::Created | Self::Updated => 6.0,
         }
     }
 

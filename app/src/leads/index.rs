@@ -381,9 +381,67 @@ impl Row {
 }
 
 /// The leads a viewer may see, ready to filter.
+/// Text of every row laid end to end, each row's followed by a NUL (which
+/// no search word holds): one long haystack searched in one pass, with the
+/// row of a match found from the offsets.
+#[derive(Debug, Default)]
+struct Column {
+    bytes: Vec<u8>,
+    /// Where row `i` starts; one more entry, the end.
+    starts: Vec<u32>,
+}
+
+impl Column {
+    fn build<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
+        let mut column = Self::default();
+        for text in texts {
+            column.starts.push(column.bytes.len() as u32);
+            column.bytes.extend_from_slice(text.as_bytes());
+            column.bytes.push(0);
+        }
+        column.starts.push(column.bytes.len() as u32);
+        column
+    }
+
+    fn row(&self, i: usize) -> &[u8] {
+        &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize - 1]
+    }
+
+    /// Sets the bit of every row whose text contains `finder`'s needle.
+    fn mark(&self, finder: &Finder<'_>, bits: &mut [u64]) {
+        let mut at = 0_usize;
+        let mut row = 0_usize;
+        while let Some(found) = finder.find(&self.bytes[at..]) {
+            let offset = (at + found) as u32;
+            // Rows are in offset order: walk forward to the one holding it.
+            while self.starts[row + 1] <= offset {
+                row += 1;
+            }
+            let end = self.starts[row + 1] as usize - 1;
+            if at + found + finder.needle().len() > end {
+                // It runs into the next row (a needle with a NUL): not a
+                // match; look again just after it.
+                at += found + 1;
+                continue;
+            }
+            bits[row / 64] |= 1 << (row % 64);
+            // One match is enough: go on from the next row.
+            at = self.starts[row + 1] as usize;
+            if at >= self.bytes.len() {
+                break;
+            }
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct LeadIndex {
     rows: Vec<Row>,
+    /// Each row's status (as `status_index`), apart: counting and the
+    /// status filter read only these bytes.
+    statuses: Vec<u8>,
+    hay: Column,
+    phones: Column,
     by_id: HashMap<i64, u32>,
     users: HashMap<i64, String>,
     sources: HashMap<i64, String>,
@@ -473,12 +531,61 @@ impl Compiled {
                 _ => return false,
             }
         }
+        true
+    }
+
+    /// Whether row `i`'s text holds every word (one row at a time).
+    fn text_matches(&self, index: &LeadIndex, i: usize) -> bool {
         self.words.iter().all(|(text, digits)| {
-            text.find(row.hay.as_bytes()).is_some()
+            text.find(index.hay.row(i)).is_some()
                 || digits
                     .as_ref()
-                    .is_some_and(|d| d.find(row.phones.as_bytes()).is_some())
+                    .is_some_and(|d| d.find(index.phones.row(i)).is_some())
         })
+    }
+
+    /// The rows whose text holds every word, as bits, found by searching
+    /// all the text at once (faster when most rows are candidates).
+    fn text_bits(&self, index: &LeadIndex) -> Vec<u64> {
+        let words = index.rows.len().div_ceil(64);
+        let mut all = vec![u64::MAX; words];
+        for (text, digits) in &self.words {
+            let mut bits = vec![0_u64; words];
+            index.hay.mark(text, &mut bits);
+            if let Some(digits) = digits {
+                index.phones.mark(digits, &mut bits);
+            }
+            for (a, b) in all.iter_mut().zip(bits) {
+                *a &= b;
+            }
+        }
+        all
+    }
+
+    /// The candidates (row positions, in order) that match.
+    fn select(&self, index: &LeadIndex, candidates: &[u32]) -> Vec<u32> {
+        let rest = |i: &u32| self.matches(&index.rows[*i as usize]);
+        if self.words.is_empty() {
+            return candidates.iter().copied().filter(rest).collect();
+        }
+        // One pass over all the text beats a search per row once the
+        // candidates are a good share of the rows.
+        if candidates.len() >= index.rows.len() / 4 {
+            let bits = self.text_bits(index);
+            candidates
+                .iter()
+                .copied()
+                .filter(|i| bits[*i as usize / 64] & (1 << (*i % 64)) != 0)
+                .filter(rest)
+                .collect()
+        } else {
+            candidates
+                .iter()
+                .copied()
+                .filter(|i| self.text_matches(index, *i as usize))
+                .filter(rest)
+                .collect()
+        }
     }
 }
 
@@ -509,6 +616,13 @@ impl LeadIndex {
     }
 
     fn reindex(&mut self) {
+        self.statuses = self
+            .rows
+            .iter()
+            .map(|r| status_index(r.status) as u8)
+            .collect();
+        self.hay = Column::build(self.rows.iter().map(|r| &*r.hay));
+        self.phones = Column::build(self.rows.iter().map(|r| &*r.phones));
         self.by_id = self
             .rows
             .iter()
@@ -770,51 +884,66 @@ impl ListResult {
 
 /// Runs filters over an index, reusing the last answer when the new filter
 /// only narrows it (typing more letters searches only what matched).
+/// How many recent answers a `Filterer` keeps (typing back over a word
+/// finds each earlier answer there).
+const REMEMBERED: usize = 32;
+
 #[derive(Debug, Default)]
 pub struct Filterer {
-    last: Option<(u64, GridSort, LeadFilter, Arc<Vec<u32>>)>,
+    /// Recent answers for filters without their status part, newest
+    /// first, all of one version of the index and one sort.
+    recent: Vec<(LeadFilter, Arc<Vec<u32>>)>,
+    /// The version and sort of `recent`.
+    of: Option<(u64, GridSort)>,
 }
 
 impl Filterer {
-    /// The list for `filter` in `sort` order.
     pub fn run(&mut self, index: &LeadIndex, filter: &LeadFilter, sort: GridSort) -> ListResult {
+        if self.of != Some((index.version, sort)) {
+            self.recent.clear();
+            self.of = Some((index.version, sort));
+        }
         let base_filter = filter.without_status();
-        let base = match &self.last {
-            Some((version, s, f, rows))
-                if *version == index.version && *s == sort && *f == base_filter =>
-            {
-                rows.clone()
+        let base = match self.recent.iter().position(|(f, _)| *f == base_filter) {
+            Some(at) => {
+                let hit = self.recent.remove(at);
+                let rows = hit.1.clone();
+                self.recent.insert(0, hit);
+                rows
             }
-            last => {
-                let candidates = match last {
-                    Some((version, s, f, rows))
-                        if *version == index.version && *s == sort && narrows(&base_filter, f) =>
-                    {
-                        rows.clone()
-                    }
-                    _ => index.sorted(sort),
-                };
-                let compiled = Compiled::new(&base_filter, index.me);
-                let rows: Vec<u32> = candidates
+            None => {
+                // Start from the smallest earlier answer this filter
+                // narrows, else from every lead.
+                let candidates = self
+                    .recent
                     .iter()
-                    .copied()
-                    .filter(|i| compiled.matches(&index.rows[*i as usize]))
-                    .collect();
-                Arc::new(rows)
+                    .filter(|(f, _)| narrows(&base_filter, f))
+                    .min_by_key(|(_, rows)| rows.len())
+                    .map(|(_, rows)| rows.clone())
+                    .unwrap_or_else(|| index.sorted(sort));
+                let compiled = Compiled::new(&base_filter, index.me);
+                let rows = Arc::new(compiled.select(index, &candidates));
+                self.recent.insert(0, (base_filter, rows.clone()));
+                self.recent.truncate(REMEMBERED);
+                rows
             }
         };
-        self.last = Some((index.version, sort, base_filter, base.clone()));
         let mut counts = [0_usize; 3];
         for i in base.iter() {
-            counts[status_index(index.rows[*i as usize].status)] += 1;
+            counts[index.statuses[*i as usize] as usize] += 1;
         }
         let rows = if filter.status.is_empty() {
             base.clone()
         } else {
+            let wanted: Vec<u8> = filter
+                .status
+                .iter()
+                .map(|s| status_index(*s) as u8)
+                .collect();
             Arc::new(
                 base.iter()
                     .copied()
-                    .filter(|i| filter.status.contains(&index.rows[*i as usize].status))
+                    .filter(|i| wanted.contains(&index.statuses[*i as usize]))
                     .collect(),
             )
         };
@@ -943,6 +1072,42 @@ mod tests {
             [1]
         );
         assert_eq!(ids(&index, &f.run(&index, &filter("q=301-234"), sort)), [2]);
+    }
+
+    #[test]
+    fn searching_all_the_text_at_once_and_row_by_row_agree() {
+        // 40 leads: a first word that matches a few of them (searched in
+        // one pass over all the text), then a longer filter that narrows
+        // those few (searched row by row).
+        let records: Vec<IndexRecord> = (1..=40)
+            .map(|i| {
+                let mut r = record(i, &format!("Lead {i}"));
+                if i % 10 == 0 {
+                    r.company = format!("Acme {}", if i == 20 { "Two" } else { "One" });
+                }
+                r.phones = vec![format!("+1 555 {i:04}")];
+                r
+            })
+            .collect();
+        let index = index(records);
+        let mut f = Filterer::default();
+        let sort = GridSort::default();
+        assert_eq!(
+            ids(&index, &f.run(&index, &filter("q=acme"), sort)),
+            [40, 30, 20, 10]
+        );
+        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme+two"), sort)), [20]);
+        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme+0030"), sort)), [30]);
+        // The same answers from a fresh filterer (no earlier answers).
+        assert_eq!(
+            ids(&index, &Filterer::default().run(&index, &filter("q=acme+two"), sort)),
+            [20]
+        );
+        // A word never matches across two leads' text.
+        assert_eq!(ids(&index, &f.run(&index, &filter("q=1%00lead"), sort)), [] as [i64; 0]);
+        // Back to a wider filter: the earlier answer again.
+        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme"), sort)).len(), 4);
+        assert_eq!(ids(&index, &f.run(&index, &filter(""), sort)).len(), 40);
     }
 
     #[test]

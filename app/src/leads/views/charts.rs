@@ -5,8 +5,10 @@ use leptos::prelude::*;
 
 use crate::leads::{charts::ChartData, model::LeadStatus};
 
-const BAR_W: f64 = 220.0;
-const ROW_H: f64 = 24.0;
+const BAR_W: f64 = 140.0;
+const ROW_H: f64 = 18.0;
+/// Sources drawn one by one (the rest: one bar).
+const SOURCES: usize = 5;
 
 fn status_colour(status: LeadStatus) -> &'static str {
     match status {
@@ -26,9 +28,9 @@ fn Bars(
     bars: Vec<(String, i64, &'static str)>,
 ) -> impl IntoView {
     let max = bars.iter().map(|(_, n, _)| *n).max().unwrap_or(0).max(1) as f64;
-    let label_w = 130.0;
+    let label_w = 112.0;
     let height = ROW_H * bars.len().max(1) as f64 + 4.0;
-    let width = label_w + BAR_W + 60.0;
+    let width = label_w + BAR_W + 52.0;
     view! {
         <figure class="chart">
             <figcaption>{title}</figcaption>
@@ -36,17 +38,17 @@ fn Bars(
                 {bars.into_iter().enumerate().map(|(i, (label, n, colour))| {
                     let y = i as f64 * ROW_H + 2.0;
                     let w = (n as f64 / max * BAR_W).max(if n > 0 { 2.0 } else { 0.0 });
-                    let short: String = if label.chars().count() > 18 {
-                        format!("{}…", label.chars().take(17).collect::<String>())
+                    let short: String = if label.chars().count() > 16 {
+                        format!("{}…", label.chars().take(15).collect::<String>())
                     } else {
                         label.clone()
                     };
                     view! {
                         <g>
                             <title>{format!("{label}: {n}")}</title>
-                            <text x=label_w - 8.0 y=y + 16.0 text-anchor="end" class="chart-label">{short}</text>
-                            <rect x=label_w y=y + 3.0 width=w height=ROW_H - 8.0 rx="3" fill=colour />
-                            <text x=label_w + w + 6.0 y=y + 16.0 class="chart-value">{n}</text>
+                            <text x=label_w - 6.0 y=y + 13.0 text-anchor="end" class="chart-label">{short}</text>
+                            <rect x=label_w y=y + 3.0 width=w height=ROW_H - 6.0 rx="2" fill=colour />
+                            <text x=label_w + w + 5.0 y=y + 13.0 class="chart-value">{n}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -60,10 +62,10 @@ fn Bars(
 #[component]
 fn Weeks(data: Vec<(chrono::NaiveDate, i64)>) -> impl IntoView {
     let max = data.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
-    let col = 34.0;
-    let plot = 110.0;
+    let col = 27.0;
+    let plot = 64.0;
     let width = col * data.len() as f64 + 10.0;
-    let height = plot + 44.0;
+    let height = plot + 42.0;
     view! {
         <figure class="chart">
             <figcaption>"Created per week"</figcaption>
@@ -71,7 +73,7 @@ fn Weeks(data: Vec<(chrono::NaiveDate, i64)>) -> impl IntoView {
                 {data.into_iter().enumerate().map(|(i, (week, n))| {
                     let h = (n as f64 / max * plot).max(if n > 0 { 2.0 } else { 0.0 });
                     let x = 5.0 + i as f64 * col;
-                    let top = 18.0 + plot - h;
+                    let top = 16.0 + plot - h;
                     view! {
                         <g>
                             <title>{format!("Week of {}: {n}", week.format("%Y-%m-%d"))}</title>
@@ -107,10 +109,10 @@ pub fn Charts(
                 let status_bars: Vec<_> = d.by_status.iter()
                     .map(|(s, n)| (s.label().to_string(), *n, status_colour(*s)))
                     .collect();
-                let source_bars: Vec<_> = d.by_source.iter().take(8)
+                let source_bars: Vec<_> = d.by_source.iter().take(SOURCES)
                     .map(|(name, n)| (name.clone(), *n, "#6a7fb8"))
                     .collect();
-                let others: i64 = d.by_source.iter().skip(8).map(|(_, n)| n).sum();
+                let others: i64 = d.by_source.iter().skip(SOURCES).map(|(_, n)| n).sum();
                 let mut source_bars = source_bars;
                 if others > 0 {
                     source_bars.push(("Other sources".into(), others, "#a5aec4"));

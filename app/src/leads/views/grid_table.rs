@@ -20,7 +20,11 @@ use crate::{
 /// Every row is this tall (the stylesheet says so too).
 pub const ROW_HEIGHT: f64 = 37.0;
 /// Rows drawn above and below the visible ones.
-const OVERSCAN: usize = 10;
+const OVERSCAN: usize = 6;
+/// Widths (rem) of the selection and actions columns (the stylesheet
+/// says so too).
+const SELECT_REM: f64 = 2.25;
+const ACTIONS_REM: f64 = 3.0;
 /// Rows drawn before the window is measured (and on the server).
 const FIRST_ROWS: usize = 50;
 
@@ -80,6 +84,9 @@ pub fn GridTable(
     sort: Signal<GridSort>,
     /// A heading was clicked.
     on_sort: Callback<GridColumn>,
+    /// The link a heading leads to (the list sorted by its column), for
+    /// a page without JavaScript and for opening in a new tab.
+    sort_href: Callback<GridColumn, String>,
     /// The selection for mass actions.
     selection: Selection,
     /// Changes when the list becomes another one (filter, sort): back to
@@ -89,6 +96,10 @@ pub fn GridTable(
     /// Called when the rows in view near the end (to load more).
     #[prop(default = None)]
     on_near_end: Option<Callback<()>>,
+    /// Drawn in the browser only (never server-rendered): row menus are
+    /// built when opened.
+    #[prop(optional)]
+    client_only: bool,
 ) -> impl IntoView {
     let body = NodeRef::<leptos::html::Tbody>::new();
     // Pixels of the table body scrolled past the top of the window, and
@@ -104,7 +115,8 @@ pub fn GridTable(
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(800.0);
-            view_height.set(h);
+            // Only the part of the window below the table's top shows rows.
+            view_height.set((h - top.max(0.0)).max(ROW_HEIGHT));
         }
     };
     #[cfg(feature = "hydrate")]
@@ -152,11 +164,19 @@ pub fn GridTable(
             }
         });
     }
+    // Rows are keyed by the lead (not by their place): a keystroke that
+    // keeps most of the rows in view moves them instead of drawing them
+    // again.
     let rows = move || {
+        crate::components::perf::mark("list-rows");
         let (first, last, _) = window_rows.get();
-        (first..last)
-            .filter_map(|i| row_at.run(i).map(|row| (i, row)))
-            .collect::<Vec<_>>()
+        (first..last).filter_map(|i| row_at.run(i)).collect::<Vec<_>>()
+    };
+    let first_row = Signal::derive(move || window_rows.with(|w| w.0));
+    // Fixed column widths: typing never makes the columns jump.
+    let min_width = move || {
+        let rem: f64 = columns.with(|c| c.iter().map(|c| c.width_rem()).sum());
+        format!("min-width:{}rem", rem + SELECT_REM + ACTIONS_REM)
     };
     let spacer = move |height: f64| {
         let span = columns.with(Vec::len) + 2;
@@ -168,19 +188,22 @@ pub fn GridTable(
     };
     view! {
         <div class="grid-wrap">
-            <table class="grid live" aria-rowcount=move || count.get() + 1>
+            <table class="grid live" aria-rowcount=move || count.get() + 1 style=min_width>
                 <thead>
-                    <GridHead columns sort on_sort selection count />
+                    <GridHead columns sort on_sort sort_href selection count />
                 </thead>
                 <tbody node_ref=body>
                     {move || {
                         let (first, _, _) = window_rows.get();
                         (first > 0).then(|| spacer(first as f64 * ROW_HEIGHT))
                     }}
-                    <For
+                    <ForEnumerate
                         each=rows
-                        key=|(i, row)| (*i, row.id, row.updated_at, row.status)
-                        children=move |(i, row)| view! { <GridRow index=i row columns selection /> }
+                        key=|row| (row.id, row.updated_at, row.status)
+                        children={move |at: ReadSignal<usize>, row| {
+                            let index = Signal::derive(move || first_row.get() + at.get());
+                            view! { <GridRow index row columns selection lazy=client_only /> }
+                        }}
                     />
                     {move || {
                         let (_, last, n) = window_rows.get();
@@ -198,6 +221,7 @@ fn GridHead(
     columns: Signal<Vec<GridColumn>>,
     sort: Signal<GridSort>,
     on_sort: Callback<GridColumn>,
+    sort_href: Callback<GridColumn, String>,
     selection: Selection,
     count: Signal<usize>,
 ) -> impl IntoView {
@@ -224,8 +248,12 @@ fn GridHead(
                         None => "none",
                     };
                     view! {
-                        <th scope="col" aria-sort=aria class=format!("col-{}", column.code())>
-                            <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
+                        <th scope="col" aria-sort=aria class=format!("col-{}", column.code())
+                            style=format!("width:{}rem", column.width_rem())>
+                            <a class="sort" href=move || sort_href.run(column) on:click=move |ev| {
+                                ev.prevent_default();
+                                on_sort.run(column);
+                            }>
                                 {column.label()}
                                 <span class="arrow" aria-hidden="true">
                                     {move || match sorted() {
@@ -234,7 +262,7 @@ fn GridHead(
                                         None => "",
                                     }}
                                 </span>
-                            </button>
+                            </a>
                         </th>
                     }
                 }
@@ -271,10 +299,12 @@ fn cell_text(row: &LeadRow, column: GridColumn) -> String {
 /// One lead's row.
 #[component]
 fn GridRow(
-    index: usize,
+    /// The row's place in the list (from 0).
+    index: Signal<usize>,
     row: LeadRow,
     columns: Signal<Vec<GridColumn>>,
     selection: Selection,
+    lazy: bool,
 ) -> impl IntoView {
     let id = row.id;
     let name = row.name.clone();
@@ -316,7 +346,7 @@ fn GridRow(
             .collect_view()
     };
     view! {
-        <tr aria-rowindex=index + 2 class:selected=checked>
+        <tr aria-rowindex=move || index.get() + 2 class:selected=checked>
             <td class="select">
                 <input type="checkbox" aria-label=format!("Select {name}")
                     prop:checked=checked
@@ -337,41 +367,56 @@ fn GridRow(
                     } />
             </td>
             {cells}
-            <td class="row-actions"><RowMenu id name status /></td>
+            <td class="row-actions"><RowMenu id name status lazy /></td>
         </tr>
     }
 }
 
 /// A row's actions in a disclosure (works without JavaScript too): view,
-/// edit, qualify, disqualify or reactivate, delete.
+/// edit, qualify, disqualify or reactivate, delete. A `lazy` menu (rows
+/// drawn in the browser only) builds its items when first opened: a
+/// keystroke that redraws the list then draws a few dozen buttons, not a
+/// few hundred links and forms.
 #[component]
-fn RowMenu(id: i64, name: String, status: LeadStatus) -> impl IntoView {
+fn RowMenu(id: i64, name: String, status: LeadStatus, lazy: bool) -> impl IntoView {
     let actions = use_context::<RowActions>();
+    let built = RwSignal::new(!lazy);
+    let items = move || {
+        built.get().then(|| {
+            view! {
+                <div class="popover-body menu">
+                    <a href=format!("/leads/{id}")>"View"</a>
+                    <a href=format!("/leads/{id}/edit")>"Edit"</a>
+                    {(status == LeadStatus::New).then(|| view! {
+                        <a href=format!("/leads/{id}/qualify")>"Qualify"</a>
+                    })}
+                    {actions.map(|a| view! {
+                        {(status != LeadStatus::Canceled).then(|| view! {
+                            <ActionForm action=a.disqualify>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="link">"Disqualify"</button>
+                            </ActionForm>
+                        })}
+                        {(status != LeadStatus::New).then(|| view! {
+                            <ActionForm action=a.reactivate>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="link">"Reactivate"</button>
+                            </ActionForm>
+                        })}
+                    })}
+                    <a href=format!("/leads/{id}?confirm=delete")>"Delete…"</a>
+                </div>
+            }
+        })
+    };
     view! {
-        <details class="popover row-menu">
+        <details class="popover row-menu" on:toggle=move |_| {
+            if !built.get_untracked() {
+                built.set(true);
+            }
+        }>
             <summary class="button small" role="button" aria-label=format!("Actions for {name}")>"⋯"</summary>
-            <div class="popover-body menu">
-                <a href=format!("/leads/{id}")>"View"</a>
-                <a href=format!("/leads/{id}/edit")>"Edit"</a>
-                {(status == LeadStatus::New).then(|| view! {
-                    <a href=format!("/leads/{id}/qualify")>"Qualify"</a>
-                })}
-                {actions.map(|a| view! {
-                    {(status != LeadStatus::Canceled).then(|| view! {
-                        <ActionForm action=a.disqualify>
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="link">"Disqualify"</button>
-                        </ActionForm>
-                    })}
-                    {(status != LeadStatus::New).then(|| view! {
-                        <ActionForm action=a.reactivate>
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="link">"Reactivate"</button>
-                        </ActionForm>
-                    })}
-                })}
-                <a href=format!("/leads/{id}?confirm=delete")>"Delete…"</a>
-            </div>
+            {items}
         </details>
     }
 }

@@ -74,6 +74,7 @@ pub fn provide_list(path: &'static str, settings: ListSettings) -> ListContext {
     });
     let navigate = use_navigate();
     let go = Callback::new(move |next: ListState| {
+        crate::components::perf::mark("list-go");
         let href = format!("{path}?{}", next.to_query(&settings.get_value()));
         navigate(
             &href,
@@ -196,6 +197,9 @@ fn ListFrame(
     /// Called near the end of the loaded rows.
     #[prop(optional)]
     on_near_end: Option<Callback<()>>,
+    /// Drawn in the browser only (see `GridTable`).
+    #[prop(optional)]
+    client_only: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<ListContext>();
     let state = ctx.state;
@@ -207,6 +211,9 @@ fn ListFrame(
     let on_sort = Callback::new(move |column| {
         let next = ctx.with(|s| s.sort = s.sort.toggled(column));
         ctx.go.run(next);
+    });
+    let sort_href = Callback::new(move |column| {
+        ctx.href(&ctx.with(|s| s.sort = s.sort.toggled(column)))
     });
     let nothing_at_all = move || {
         total.get() == 0
@@ -253,7 +260,7 @@ fn ListFrame(
                 }
             }
         >
-            <GridTable count row_at columns sort on_sort selection=ctx.selection list_key on_near_end />
+            <GridTable count row_at columns sort on_sort sort_href selection=ctx.selection list_key on_near_end client_only />
         </Show>
     }
 }
@@ -272,7 +279,7 @@ fn LiveList() -> impl IntoView {
         let row = result.with(|r| r.as_ref().and_then(|r| r.rows.get(i).copied()))?;
         live.row(row)
     });
-    view! { <ListFrame total count=total counts row_at /> }
+    view! { <ListFrame total count=total counts row_at client_only=true /> }
 }
 
 /// The list as the server pages it: the first page rendered on the

@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::perf;
 use crate::leads::{
     filter::LeadFilter,
     grid::GridSort,
@@ -87,7 +88,10 @@ impl LiveLeads {
         self.data
             .try_update_value(|data| {
                 let index = data.index.as_ref()?;
-                Some(data.filterer.run(index, filter, sort))
+                perf::mark("list-filter-start");
+                let result = data.filterer.run(index, filter, sort);
+                perf::mark("list-filter-end");
+                Some(result)
             })
             .flatten()
     }
@@ -126,6 +130,7 @@ mod client {
     use wasm_bindgen::{closure::Closure, JsCast as _};
 
     use super::{LiveLeads, LiveState};
+    use crate::components::perf::mark;
     use crate::leads::{
         index::{self, LeadIndex},
         live::{LeadEvent, EVENTS_PATH, INDEX_PATH, MAX_IDS},
@@ -150,12 +155,6 @@ mod client {
             .text()
             .await
             .map_err(|e| format!("the answer could not be read ({e})"))
-    }
-
-    fn mark(name: &str) {
-        if let Some(perf) = window().performance() {
-            let _ = perf.mark(name);
-        }
     }
 
     pub(super) fn start(live: LiveLeads) {
