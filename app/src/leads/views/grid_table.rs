@@ -106,9 +106,14 @@ pub fn GridTable(
     // the window's height.
     let scrolled = RwSignal::new(0.0_f64);
     let view_height = RwSignal::new(FIRST_ROWS as f64 * ROW_HEIGHT);
+    // Where the table body starts in the page, as last measured (reading
+    // it while the list redraws would force the browser to lay the page
+    // out twice per keystroke).
+    let body_top = StoredValue::new(0.0_f64);
     let measure = move || {
         if let Some(el) = body.get_untracked() {
             let top = el.get_bounding_client_rect().top();
+            body_top.set_value(top + window().scroll_y().unwrap_or(0.0));
             scrolled.set((-top).max(0.0));
             let h = window()
                 .inner_height()
@@ -136,12 +141,9 @@ pub fn GridTable(
     Effect::new(move |previous: Option<String>| {
         let key = list_key.get();
         if previous.is_some_and(|p| p != key) {
-            if let Some(el) = body.get_untracked() {
-                let top = el.get_bounding_client_rect().top();
-                if top < 0.0 {
-                    let y = window().scroll_y().unwrap_or(0.0) + top - 80.0;
-                    window().scroll_to_with_x_and_y(0.0, y.max(0.0));
-                }
+            if scrolled.get_untracked() > 0.0 {
+                let y = body_top.get_value() - 80.0;
+                window().scroll_to_with_x_and_y(0.0, y.max(0.0));
             }
             scrolled.set(0.0);
         }

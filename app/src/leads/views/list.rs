@@ -47,11 +47,8 @@ pub struct ListContext {
 impl ListContext {
     /// The link to `state` on this page.
     pub fn href(&self, state: &ListState) -> String {
-        format!(
-            "{}?{}",
-            self.path,
-            state.to_query(&self.settings.get_value())
-        )
+        let query = self.settings.with_value(|settings| state.to_query(settings));
+        format!("{}?{query}", self.path)
     }
 
     /// The current state changed by `change` (tracked, for links that
@@ -70,12 +67,12 @@ pub fn provide_list(path: &'static str, settings: ListSettings) -> ListContext {
     let state = Memo::new(move |_| {
         let search = location.search.get();
         let query = ListQuery::parse(search.trim_start_matches('?'));
-        ListState::resolve(&query, &settings.get_value())
+        settings.with_value(|settings| ListState::resolve(&query, settings))
     });
     let navigate = use_navigate();
     let go = Callback::new(move |next: ListState| {
         crate::components::perf::mark("list-go");
-        let href = format!("{path}?{}", next.to_query(&settings.get_value()));
+        let href = format!("{path}?{}", settings.with_value(|s| next.to_query(s)));
         navigate(
             &href,
             leptos_router::NavigateOptions {
@@ -145,7 +142,7 @@ fn ListWorkspace(settings: ListSettings) -> impl IntoView {
     let board = move || {
         let mut state = ctx.state.get();
         state.filter.status.clear();
-        format!("/leads/board?{}", state.to_query(&ctx.settings.get_value()))
+        format!("/leads/board?{}", ctx.settings.with_value(|s| state.to_query(s)))
     };
     view! {
         <div class="page-head">

@@ -93,7 +93,6 @@ pub fn FilterBar(
     let ctx = expect_context::<ListContext>();
     let settings = ctx.settings.get_value();
     let state = ctx.state;
-    let filter = move || state.with(|s| s.filter.clone());
     // The text box keeps what is typed (spaces too); the list follows it.
     let text = RwSignal::new(state.with_untracked(|s| s.filter.q.clone()));
     Effect::new(move |_| {
@@ -113,19 +112,20 @@ pub fn FilterBar(
     };
     let on =
         move |key: &'static str| move |ev: leptos::ev::Event| set(key, event_target_value(&ev));
-    let status = move || {
-        filter()
-            .status
-            .iter()
-            .map(|s| s.code())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let source = move || ref_code(filter().source);
-    let owner = move || ref_code(filter().owner);
-    let country = move || filter().country.unwrap_or_default();
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    // Each field's value as a memo of its own: typing in the text box
+    // changes none of them, so the hundreds of options below are not
+    // looked at again on every keystroke.
+    let part = move |of: fn(&LeadFilter) -> String| Memo::new(move |_| state.with(|s| of(&s.filter)));
+    let status = part(|f| f.status.iter().map(|s| s.code()).collect::<Vec<_>>().join(","));
+    let source = part(|f| ref_code(f.source));
+    let owner = part(|f| ref_code(f.owner));
+    let country = part(|f| f.country.clone().unwrap_or_default());
+    let created_from = part(|f| day(f.created_from));
+    let created_to = part(|f| day(f.created_to));
+    let updated_from = part(|f| day(f.updated_from));
+    let updated_to = part(|f| day(f.updated_to));
+    let employees_min = part(|f| number(f.employees_min));
+    let employees_max = part(|f| number(f.employees_max));
     let view_code = move || state.with(|s| s.view.code());
     let clear = move || ctx.href(&ctx.with(|s| s.filter = LeadFilter::default()));
     // The board shows every status: its status part is not a filter there.
@@ -151,11 +151,11 @@ pub fn FilterBar(
                 <label>
                     <span>"Status"</span>
                     <select name="status" on:change=on("status") prop:value=status>
-                        <option value="" selected=move || status().is_empty()>"Any status"</option>
+                        <option value="" selected=move || status.with(String::is_empty)>"Any status"</option>
                         {LeadStatus::ALL.into_iter().map(|s| view! {
-                            <option value=s.code() selected=move || status() == s.code()>{s.label()}</option>
+                            <option value=s.code() selected=move || status.with(|c| c == s.code())>{s.label()}</option>
                         }).collect_view()}
-                        <Show when=move || status().contains(',')>
+                        <Show when=move || status.with(|c| c.contains(','))>
                             <option value=status selected=true>"Several"</option>
                         </Show>
                     </select>
@@ -165,12 +165,12 @@ pub fn FilterBar(
                 <span>"Source"</span>
                 <select name="source" on:change=on("source") prop:value=source>
                     <option value="">"Any source"</option>
-                    <option value="none" selected=move || source() == "none">"No source"</option>
+                    <option value="none" selected=move || source.with(|c| c == "none")>"No source"</option>
                     {settings.sources.iter().map(|s| {
                         let code = s.id.to_string();
                         let selected = code.clone();
                         let label = if s.retired { format!("{} (retired)", s.name) } else { s.name.clone() };
-                        view! { <option value=code selected=move || source() == selected>{label}</option> }
+                        view! { <option value=code selected=move || source.with(|c| *c == selected)>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -178,12 +178,12 @@ pub fn FilterBar(
                 <span>"Owner"</span>
                 <select name="owner" on:change=on("owner") prop:value=owner>
                     <option value="">"Anyone"</option>
-                    <option value="me" selected=move || owner() == "me">"Me"</option>
-                    <option value="none" selected=move || owner() == "none">"Unassigned"</option>
+                    <option value="me" selected=move || owner.with(|c| c == "me")>"Me"</option>
+                    <option value="none" selected=move || owner.with(|c| c == "none")>"Unassigned"</option>
                     {settings.owners.iter().filter(|o| o.id != me).map(|o| {
                         let code = o.id.to_string();
                         let selected = code.clone();
-                        view! { <option value=code selected=move || owner() == selected>{o.display_name.clone()}</option> }
+                        view! { <option value=code selected=move || owner.with(|c| *c == selected)>{o.display_name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -192,7 +192,7 @@ pub fn FilterBar(
                 <select name="country" on:change=on("country") prop:value=country>
                     <option value="">"Any country"</option>
                     {countries().into_iter().map(|(code, name)| view! {
-                        <option value=code selected=move || country() == code>{name}</option>
+                        <option value=code selected=move || country.with(|c| *c == code)>{name}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -204,19 +204,19 @@ pub fn FilterBar(
                 <summary>"Dates and size"</summary>
                 <div class="filter-grid">
                     <label><span>"Created from"</span>
-                        <input type="date" name="created_from" prop:value=move || day(filter().created_from) on:change=on("created_from") /></label>
+                        <input type="date" name="created_from" prop:value=created_from on:change=on("created_from") /></label>
                     <label><span>"Created to"</span>
-                        <input type="date" name="created_to" prop:value=move || day(filter().created_to) on:change=on("created_to") /></label>
+                        <input type="date" name="created_to" prop:value=created_to on:change=on("created_to") /></label>
                     <label><span>"Updated from"</span>
-                        <input type="date" name="updated_from" prop:value=move || day(filter().updated_from) on:change=on("updated_from") /></label>
+                        <input type="date" name="updated_from" prop:value=updated_from on:change=on("updated_from") /></label>
                     <label><span>"Updated to"</span>
-                        <input type="date" name="updated_to" prop:value=move || day(filter().updated_to) on:change=on("updated_to") /></label>
+                        <input type="date" name="updated_to" prop:value=updated_to on:change=on("updated_to") /></label>
                     <label><span>"Employees from"</span>
                         <input type="number" min="0" inputmode="numeric" name="employees_min"
-                            prop:value=move || number(filter().employees_min) on:change=on("employees_min") /></label>
+                            prop:value=employees_min on:change=on("employees_min") /></label>
                     <label><span>"Employees to"</span>
                         <input type="number" min="0" inputmode="numeric" name="employees_max"
-                            prop:value=move || number(filter().employees_max) on:change=on("employees_max") /></label>
+                            prop:value=employees_max on:change=on("employees_max") /></label>
                 </div>
             </details>
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
@@ -225,6 +225,14 @@ pub fn FilterBar(
             </Show>
         </form>
     }
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn number(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
 }
 
 /// What in the URL was not understood and so left out.
