@@ -20,7 +20,7 @@ use crate::{
 /// Every row is this tall (the stylesheet says so too).
 pub const ROW_HEIGHT: f64 = 37.0;
 /// Rows drawn above and below the visible ones.
-const OVERSCAN: usize = 6;
+const OVERSCAN: usize = 3;
 /// Widths (rem) of the selection and actions columns (the stylesheet
 /// says so too).
 const SELECT_REM: f64 = 2.25;
