@@ -67,6 +67,29 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
 }
 
+/// Why a backup was not written. Shown to the operator.
+#[derive(thiserror::Error, Debug)]
+pub enum BackupError {
+    /// PostgreSQL has its own tools.
+    #[error(
+        "leadline backup copies an SQLite database; back up PostgreSQL with pg_dump \
+         (see \"Running in production\" in the README)"
+    )]
+    NotSqlite,
+    /// A backup never overwrites a file.
+    #[error("{0} already exists; a backup never overwrites a file, so name a new one")]
+    Exists(String),
+    /// The copy failed its integrity check (and was removed).
+    #[error("the copy failed SQLite's integrity check ({0}); nothing was kept")]
+    Damaged(String),
+    /// Reading the database or writing the copy failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    /// Writing the file failed.
+    #[error("cannot write the backup: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// Removes the password from a database URL before it is shown or logged.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
@@ -206,6 +229,59 @@ impl Store {
     pub async fn is_migrated(&self) -> Result<bool, StoreError> {
         let applied = self.applied_versions().await?;
         Ok(self.migrator().iter().all(|m| applied.contains(&m.version)))
+    }
+
+    /// Writes a consistent copy of an SQLite database to `path` while the
+    /// app goes on serving (`VACUUM INTO` reads one snapshot; writers are
+    /// not blocked). The copy is written beside `path` and renamed into
+    /// place when complete, so `path` never holds half a backup. Returns
+    /// the number of leads in the copy, counted from the copy itself.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<i64, BackupError> {
+        let Self::Sqlite(pool) = self else {
+            return Err(BackupError::NotSqlite);
+        };
+        if path.exists() {
+            return Err(BackupError::Exists(path.display().to_string()));
+        }
+        let partial = path.with_file_name(format!(
+            ".{}.partial",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "backup".into())
+        ));
+        let _ = std::fs::remove_file(&partial);
+        let written = async {
+            sqlx::query("VACUUM INTO ?")
+                .bind(partial.to_string_lossy().as_ref())
+                .execute(pool)
+                .await?;
+            let copy = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(
+                    SqliteConnectOptions::new()
+                        .filename(&partial)
+                        .read_only(true),
+                )
+                .await?;
+            let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&copy)
+                .await?;
+            let leads: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+                .fetch_one(&copy)
+                .await?;
+            copy.close().await;
+            if check != "ok" {
+                return Err(BackupError::Damaged(check));
+            }
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, path)?;
+            Ok(leads)
+        }
+        .await;
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written
     }
 
     /// Closes every connection (on shutdown).

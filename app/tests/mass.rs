@@ -92,14 +92,22 @@ both!(a_status_change_over_a_mixed_selection, |store: &Store| {
         changed.sort_unstable();
         assert_eq!(changed, vec![open, unassigned]);
         assert_eq!(
-            (summary.asked, summary.changed, summary.unchanged, summary.refused),
+            (
+                summary.asked,
+                summary.changed,
+                summary.unchanged,
+                summary.refused
+            ),
             (5, 2, 1, 2),
             "{summary:?}"
         );
         let mut refused: Vec<i64> = summary.refusals.iter().map(|r| r.id).collect();
         refused.sort_unstable();
         assert_eq!(refused, vec![theirs, missing]);
-        assert!(summary.refusals.iter().all(|r| r.name.is_none()), "{summary:?}");
+        assert!(
+            summary.refusals.iter().all(|r| r.name.is_none()),
+            "{summary:?}"
+        );
         assert_eq!(status_of(&store, open).await, LeadStatus::Canceled);
         assert_eq!(status_of(&store, unassigned).await, LeadStatus::Canceled);
         assert_eq!(status_of(&store, theirs).await, LeadStatus::New);

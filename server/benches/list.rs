@@ -114,10 +114,19 @@ enum Kind {
 }
 
 /// The request bodies of one kind, one per filter.
-async fn bodies(router: &Router, cookie: &str, kind: Kind, filters: &[(String, &str)]) -> Vec<String> {
+async fn bodies(
+    router: &Router,
+    cookie: &str,
+    kind: Kind,
+    filters: &[(String, &str)],
+) -> Vec<String> {
     let mut out = Vec::new();
     for (filter, sort) in filters {
-        let base = format!("page[limit]=50&{}&filter={}", sort_params(sort), enc(filter));
+        let base = format!(
+            "page[limit]=50&{}&filter={}",
+            sort_params(sort),
+            enc(filter)
+        );
         out.push(match kind {
             Kind::First => format!("{base}&page[with_counts]=true"),
             Kind::PageOnly => base,
@@ -149,14 +158,24 @@ struct Figures {
 
 /// `total` requests from `clients` clients at once, each taking the next
 /// body in turn.
-async fn load(router: &Router, cookie: &str, bodies: Vec<String>, clients: usize, total: usize) -> Figures {
+async fn load(
+    router: &Router,
+    cookie: &str,
+    bodies: Vec<String>,
+    clients: usize,
+    total: usize,
+) -> Figures {
     let bodies = Arc::new(bodies);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (router, cookie, bodies, next) =
-            (router.clone(), cookie.to_string(), bodies.clone(), next.clone());
+        let (router, cookie, bodies, next) = (
+            router.clone(),
+            cookie.to_string(),
+            bodies.clone(),
+            next.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
             loop {

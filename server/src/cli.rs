@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `demo`, `export`, `user`.
+//! The command line: `serve` (default), `migrate`, `demo`, `export`,
+//! `backup`, `user`.
 
 use std::path::{Path, PathBuf};
 
@@ -75,6 +76,14 @@ pub enum Command {
         /// Start the file with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
+    },
+    /// Copy the SQLite database to FILE while the app keeps serving (a
+    /// consistent snapshot; runs no migrations, so take one before an
+    /// upgrade). Restore: stop Leadline, put FILE in place of the database
+    /// file and remove its -wal and -shm files, start Leadline.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
     },
     /// Manage users (add, set a password, list).
     #[command(subcommand)]
@@ -205,6 +214,31 @@ impl Cli {
                 store.close().await;
                 result
             }
+            Some(Command::Backup { file }) => {
+                let url = self.database_url()?;
+                // Opening a missing SQLite file would create an empty one
+                // and back that up.
+                if let Some(path) = sqlite_path(&url) {
+                    anyhow::ensure!(
+                        path.exists(),
+                        "there is no database at {} to back up",
+                        path.display()
+                    );
+                }
+                let store = Store::connect(&url).await?;
+                let started = std::time::Instant::now();
+                let result = store.backup_into(file).await;
+                store.close().await;
+                let leads = result?;
+                let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                println!(
+                    "Backed up {leads} leads to {} ({:.1} MB) in {:.1} s.",
+                    file.display(),
+                    bytes as f64 / 1e6,
+                    started.elapsed().as_secs_f64()
+                );
+                Ok(())
+            }
             Some(Command::User(command)) => {
                 let store = self.open_store().await?;
                 let result = crate::users::run(&store, command).await;
@@ -213,6 +247,14 @@ impl Cli {
             }
         }
     }
+}
+
+/// The file an `sqlite:` URL names (without its `?options`), if it is one.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 /// The sqlx URL of an SQLite file.

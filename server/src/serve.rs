@@ -7,7 +7,12 @@ use app::{shell, state::AppState, store::Store, App};
 use axum::{extract::State, http::StatusCode, routing::get, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
 
 /// The site name in `Cargo.toml` (`[[workspace.metadata.leptos]] name`):
 /// the WASM and CSS files are `/pkg/leadline.*`.
@@ -71,13 +76,109 @@ pub fn router(state: AppState) -> Router {
         ))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        // No request body is larger than this (the biggest is a mass
+        // action naming 100,000 leads, under 1 MB); a declared larger one
+        // is refused before it is read, with a page that says why.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // One log line per request, in a span that carries its id (the
+        // path only: a query string may hold what a user typed).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %req.method(),
+                        path = req.uri().path(),
+                    )
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+        // Every request gets an id (a proxy's X-Request-Id is kept), sent
+        // back in the response so a user's report can be found in the log.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
         .with_state(state)
+}
+
+/// The largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Answers 413 with a readable page when a request declares a body over
+/// `BODY_LIMIT` (one that does not declare its length is cut off at the
+/// limit by `RequestBodyLimitLayer`).
+async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > BODY_LIMIT as u64 => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )],
+            format!(
+                "This request is too large: {:.1} MB, and Leadline accepts at most {} MB \
+                 in one request. Nothing was changed.",
+                len as f64 / (1024.0 * 1024.0),
+                BODY_LIMIT / (1024 * 1024)
+            ),
+        )
+            .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+/// The request id header.
+const REQUEST_ID: &str = "x-request-id";
+
+/// Request ids: this process's random prefix and a counter, so ids from
+/// several instances behind one balancer do not collide.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: std::sync::Arc<str>,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        use rand::Rng as _;
+        Self {
+            prefix: format!("{:08x}", rand::thread_rng().gen::<u32>()).into(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// Ready when the database answers and has every migration applied.
@@ -139,11 +240,16 @@ pub async fn serve(store: Store, options: ServeOptions) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("Leadline is serving at http://{addr}");
+    let events = state.events.clone();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live event streams never end on their own.
+        events.close();
+    })
     .await?;
     store.close().await;
     tracing::info!("stopped");

@@ -242,3 +242,155 @@ fn the_first_run_creates_an_admin_with_a_password_shown_once() {
     let users = String::from_utf8_lossy(&list.stdout);
     assert_eq!(users.matches("admin").count(), 2, "one admin user: {users}");
 }
+
+/// The `Id` column of a CSV export, as numbers.
+fn exported_ids(csv_text: &[u8]) -> Vec<i64> {
+    let mut reader = csv::Reader::from_reader(csv_text);
+    let at = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "Id")
+        .expect("the export has an Id column");
+    let mut ids: Vec<i64> = reader
+        .records()
+        .map(|r| r.unwrap()[at].parse().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_leads_are_written_restores_to_a_whole_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = leadline()
+        .args(["demo", "--leads", "2000", "--data-dir"])
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Leads keep arriving, in batches of 100 (each one transaction), while
+    // the backup is taken: as they would while the app serves.
+    let db = data.join("leadline.db");
+    let store = app::store::Store::connect(&leadline::cli::sqlite_url(&db))
+        .await
+        .unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (store, stop) = (store.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut seed = 1000;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                app::leads::demo::fill(&store, 100, seed).await.unwrap();
+                seed += 1;
+            }
+            seed - 1000
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let backup = dir.path().join("backup.db");
+    let out = {
+        let (data, backup) = (data.clone(), backup.clone());
+        tokio::task::spawn_blocking(move || {
+            leadline()
+                .arg("backup")
+                .arg(&backup)
+                .arg("--data-dir")
+                .arg(&data)
+                .env_remove("DATABASE_URL")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let batches = writer.await.unwrap();
+    assert!(
+        batches >= 2,
+        "leads were written during the backup ({batches} batches)"
+    );
+    store.close().await;
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Restored the documented way: the copy in place of the database file
+    // of a stopped Leadline.
+    let restored = dir.path().join("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(&backup, restored.join("leadline.db")).unwrap();
+    let export = |data: &std::path::Path| {
+        let out = leadline()
+            .arg("export")
+            .arg("--data-dir")
+            .arg(data)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        exported_ids(&out.stdout)
+    };
+    let in_backup = export(&restored);
+    let in_source = export(&data);
+    assert!(
+        said.contains(&format!("Backed up {} leads", in_backup.len())),
+        "the backup reports what the restored copy holds: {said}"
+    );
+    // One snapshot: every lead committed before it and none after (ids are
+    // handed out in commit order), whole 100-lead batches only.
+    let last = *in_backup.last().unwrap();
+    let expected: Vec<i64> = in_source.iter().copied().filter(|&id| id <= last).collect();
+    assert_eq!(in_backup, expected);
+    assert_eq!(
+        (in_backup.len() - 2000) % 100,
+        0,
+        "{} leads",
+        in_backup.len()
+    );
+    assert!(
+        in_source.len() > in_backup.len(),
+        "writes went on after the snapshot"
+    );
+
+    // A backup never overwrites a file; a missing database is not backed up.
+    let again = leadline()
+        .arg("backup")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let missing = leadline()
+        .arg("backup")
+        .arg(dir.path().join("other.db"))
+        .arg("--data-dir")
+        .arg(dir.path().join("nowhere"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("there is no database"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}

@@ -229,17 +229,63 @@ async fn a_mass_action_names_at_most_100000_leads_by_id() {
     // One more than the limit: refused as a whole, saying what to do.
     let (status, body) = send(&h, mass((1..=MAX_IDS as i64 + 1).collect())).await;
     assert_eq!(status, 422, "{body}");
-    assert!(body.contains("At most 100000 leads at once by id"), "{body}");
+    assert!(
+        body.contains("At most 100000 leads at once by id"),
+        "{body}"
+    );
     assert!(body.contains("all matching"), "{body}");
     // The limit itself is accepted: every id (none exists) is refused,
     // the first ones listed.
     let (status, body) = send(&h, mass((1..=MAX_IDS as i64).collect())).await;
     assert_eq!(status, 200, "{body}");
     let summary: MassSummary = serde_json::from_str(&body).unwrap();
-    assert_eq!((summary.asked, summary.refused, summary.changed), (MAX_IDS, MAX_IDS, 0));
+    assert_eq!(
+        (summary.asked, summary.refused, summary.changed),
+        (MAX_IDS, MAX_IDS, 0)
+    );
     assert_eq!(summary.refusals.len(), app::leads::mass::MAX_LISTED);
     // None selected is an error too.
     let (status, body) = send(&h, mass(Vec::new())).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("No leads are selected"), "{body}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_a_proxys_id_is_kept() {
+    let h = app().await;
+    let id_of = |headers: &http::HeaderMap| {
+        headers
+            .get("x-request-id")
+            .expect("every response names its request")
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (_, first, _) = h.app.send_full(get_with(&h, "/healthz")).await;
+    let (_, second, _) = h.app.send_full(get_with(&h, "/leads")).await;
+    assert_ne!(id_of(&first), id_of(&second));
+    let mut req = get_with(&h, "/healthz");
+    req.headers_mut()
+        .insert("x-request-id", "from-the-balancer-42".parse().unwrap());
+    let (_, kept, _) = h.app.send_full(req).await;
+    assert_eq!(id_of(&kept), "from-the-balancer-42");
+}
+
+#[tokio::test]
+async fn a_request_body_over_the_limit_is_refused_with_a_reason_and_nothing_stored() {
+    let h = app().await;
+    let big = format!("form[name]={}", "x".repeat(leadline::serve::BODY_LIMIT + 1));
+    let mut req = post_with(&h, "/api/leads/create", &big);
+    // As a browser sends it.
+    req.headers_mut()
+        .insert("content-length", big.len().to_string().parse().unwrap());
+    let (status, body) = send(&h, req).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body.contains("too large") && body.contains("at most 4 MB"),
+        "{body}"
+    );
+    assert!(body.contains("Nothing was changed"), "{body}");
+    let (_, html) = send(&h, get_with(&h, "/leads")).await;
+    assert!(html.contains("No leads yet"), "{html}");
 }

@@ -1096,17 +1096,32 @@ mod tests {
             ids(&index, &f.run(&index, &filter("q=acme"), sort)),
             [40, 30, 20, 10]
         );
-        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme+two"), sort)), [20]);
-        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme+0030"), sort)), [30]);
+        assert_eq!(
+            ids(&index, &f.run(&index, &filter("q=acme+two"), sort)),
+            [20]
+        );
+        assert_eq!(
+            ids(&index, &f.run(&index, &filter("q=acme+0030"), sort)),
+            [30]
+        );
         // The same answers from a fresh filterer (no earlier answers).
         assert_eq!(
-            ids(&index, &Filterer::default().run(&index, &filter("q=acme+two"), sort)),
+            ids(
+                &index,
+                &Filterer::default().run(&index, &filter("q=acme+two"), sort)
+            ),
             [20]
         );
         // A word never matches across two leads' text.
-        assert_eq!(ids(&index, &f.run(&index, &filter("q=1%00lead"), sort)), [] as [i64; 0]);
+        assert_eq!(
+            ids(&index, &f.run(&index, &filter("q=1%00lead"), sort)),
+            [] as [i64; 0]
+        );
         // Back to a wider filter: the earlier answer again.
-        assert_eq!(ids(&index, &f.run(&index, &filter("q=acme"), sort)).len(), 4);
+        assert_eq!(
+            ids(&index, &f.run(&index, &filter("q=acme"), sort)).len(),
+            4
+        );
         assert_eq!(ids(&index, &f.run(&index, &filter(""), sort)).len(), 40);
     }
 

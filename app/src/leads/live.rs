@@ -109,6 +109,9 @@ mod ssr {
         tx: broadcast::Sender<LeadEvent>,
         store: Store,
         listening: OnceLock<()>,
+        /// Set when the server shuts down: event streams end, so the
+        /// connections that carry them close.
+        closed: tokio::sync::watch::Sender<bool>,
     }
 
     impl EventBus {
@@ -120,6 +123,7 @@ mod ssr {
                     tx,
                     store,
                     listening: OnceLock::new(),
+                    closed: tokio::sync::watch::Sender::new(false),
                 }),
             }
         }
@@ -145,6 +149,21 @@ mod ssr {
             }
         }
 
+        /// Ends every event stream and the PostgreSQL listener (on
+        /// shutdown: an open stream would otherwise keep its connection,
+        /// and the server, alive).
+        pub fn close(&self) {
+            self.inner.closed.send_replace(true);
+        }
+
+        /// Resolves when the bus is closed.
+        pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+            let mut rx = self.inner.closed.subscribe();
+            async move {
+                let _ = rx.wait_for(|closed| *closed).await;
+            }
+        }
+
         /// Publishes a change to `ids` (nothing when empty).
         pub async fn changed(&self, ids: Vec<i64>) {
             if !ids.is_empty() {
@@ -156,7 +175,14 @@ mod ssr {
         pub fn subscribe(&self) -> broadcast::Receiver<LeadEvent> {
             if let Store::Postgres(pool) = &self.inner.store {
                 if self.inner.listening.set(()).is_ok() {
-                    tokio::spawn(listen(pool.clone(), self.inner.tx.clone()));
+                    let (listen, closed) =
+                        (listen(pool.clone(), self.inner.tx.clone()), self.closed());
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            () = listen => {},
+                            () = closed => {},
+                        }
+                    });
                 }
             }
             self.inner.tx.subscribe()
@@ -303,7 +329,11 @@ mod ssr {
             let data = serde_json::to_string(&event).unwrap_or_default();
             Some((Ok::<_, Infallible>(Event::default().data(data)), rx))
         });
-        let stream = futures::StreamExt::fuse(stream);
+        // Fused (layers may poll after the end), and ended on shutdown.
+        let stream = futures::StreamExt::fuse(futures::StreamExt::take_until(
+            stream,
+            state.events.closed(),
+        ));
         let mut response = Sse::new(stream)
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
             .into_response();

@@ -134,7 +134,10 @@ pub async fn fill_search(store: &Store, first_owner: i64, owners: i64) {
     let started = Instant::now();
     let (agg, nl) = match store {
         Store::Sqlite(_) => ("group_concat(e.email, char(10))", "char(10)"),
-        Store::Postgres(_) => ("string_agg(e.email, chr(10) ORDER BY e.position)", "chr(10)"),
+        Store::Postgres(_) => (
+            "string_agg(e.email, chr(10) ORDER BY e.position)",
+            "chr(10)",
+        ),
     };
     let sql = format!(
         "UPDATE leads SET search_text = lower(name || {nl} || first_name || {nl} || last_name \

@@ -172,7 +172,9 @@ pub fn GridTable(
     let rows = move || {
         crate::components::perf::mark("list-rows");
         let (first, last, _) = window_rows.get();
-        (first..last).filter_map(|i| row_at.run(i)).collect::<Vec<_>>()
+        (first..last)
+            .filter_map(|i| row_at.run(i))
+            .collect::<Vec<_>>()
     };
     let first_row = Signal::derive(move || window_rows.with(|w| w.0));
     // Fixed column widths: typing never makes the columns jump.

@@ -47,7 +47,9 @@ pub struct ListContext {
 impl ListContext {
     /// The link to `state` on this page.
     pub fn href(&self, state: &ListState) -> String {
-        let query = self.settings.with_value(|settings| state.to_query(settings));
+        let query = self
+            .settings
+            .with_value(|settings| state.to_query(settings));
         format!("{}?{query}", self.path)
     }
 
@@ -142,7 +144,10 @@ fn ListWorkspace(settings: ListSettings) -> impl IntoView {
     let board = move || {
         let mut state = ctx.state.get();
         state.filter.status.clear();
-        format!("/leads/board?{}", ctx.settings.with_value(|s| state.to_query(s)))
+        format!(
+            "/leads/board?{}",
+            ctx.settings.with_value(|s| state.to_query(s))
+        )
     };
     view! {
         <div class="page-head">
@@ -209,9 +214,8 @@ fn ListFrame(
         let next = ctx.with(|s| s.sort = s.sort.toggled(column));
         ctx.go.run(next);
     });
-    let sort_href = Callback::new(move |column| {
-        ctx.href(&ctx.with(|s| s.sort = s.sort.toggled(column)))
-    });
+    let sort_href =
+        Callback::new(move |column| ctx.href(&ctx.with(|s| s.sort = s.sort.toggled(column))));
     let nothing_at_all = move || {
         total.get() == 0
             && counts.with(|c| c.iter().all(|(_, n)| *n == 0))

@@ -115,8 +115,15 @@ pub fn FilterBar(
     // Each field's value as a memo of its own: typing in the text box
     // changes none of them, so the hundreds of options below are not
     // looked at again on every keystroke.
-    let part = move |of: fn(&LeadFilter) -> String| Memo::new(move |_| state.with(|s| of(&s.filter)));
-    let status = part(|f| f.status.iter().map(|s| s.code()).collect::<Vec<_>>().join(","));
+    let part =
+        move |of: fn(&LeadFilter) -> String| Memo::new(move |_| state.with(|s| of(&s.filter)));
+    let status = part(|f| {
+        f.status
+            .iter()
+            .map(|s| s.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    });
     let source = part(|f| ref_code(f.source));
     let owner = part(|f| ref_code(f.owner));
     let country = part(|f| f.country.clone().unwrap_or_default());
