@@ -18,7 +18,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
 E2E_PG_DB := leadline_e2e_$(shell echo $$$$)
 
-.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export bench-list bench-list-server screenshots demo fmt lint clean-data
+.PHONY: run build tools test-tools postgres test test-rust test-e2e bench bench-qualify bench-export bench-list bench-list-server load screenshots demo fmt lint clean-data
 
 ## Build in release mode and serve at http://$(ADDR) (SQLite under data/ unless DATABASE_URL is set).
 run: build

@@ -27,7 +27,10 @@ use axum::{body::Body, http::Request, Router};
 use tower::ServiceExt;
 
 mod common;
-use common::{admin_session, each_database, env_usize, fill, fill_search, median, percentile};
+use common::{
+    admin_session, each_database, enc, env_usize, fill, fill_search, median, percentile,
+    sort_params,
+};
 
 /// Owners the generated leads are spread over.
 const OWNERS: i64 = 20;
@@ -56,26 +59,6 @@ fn filters(first_owner: i64) -> Vec<(String, &'static str)> {
     .into_iter()
     .map(|(f, s)| (f.to_string(), s))
     .collect()
-}
-
-fn sort_params(code: &str) -> String {
-    let (descending, column) = match code.strip_prefix('-') {
-        Some(c) => (true, c),
-        None => (false, code),
-    };
-    let column = app::leads::grid::GridColumn::ALL
-        .into_iter()
-        .find(|c| c.code() == column)
-        .expect("a column code");
-    let name = serde_json::to_value(column).expect("column");
-    format!(
-        "page[sort][column]={}&page[sort][descending]={descending}",
-        name.as_str().expect("a unit variant")
-    )
-}
-
-fn enc(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// One call of the list endpoint; the time and the JSON answer.

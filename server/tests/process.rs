@@ -66,13 +66,18 @@ struct Server {
 impl Server {
     /// Starts serving `data` on a free port and waits until it answers.
     fn start(data: &Path) -> Self {
+        Self::start_with(leadline(data))
+    }
+
+    /// Starts `leadline serve` as `base` configures it, on a free port.
+    fn start_with(mut base: Command) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let child = leadline(data)
+        let child = base
             .args(["serve", "--addr", &addr.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -121,6 +126,13 @@ impl Server {
             body,
         )?;
         read_response(stream)
+    }
+
+    fn get(&self, path: &str, cookie: &str) -> Response {
+        let stream = self
+            .open(&format!("GET {path} HTTP/1.0\r\nCookie: {cookie}"), "")
+            .unwrap();
+        read_response(stream).unwrap()
     }
 
     /// Signs `ada` in; returns the session cookie.
@@ -363,4 +375,111 @@ fn kill_9_under_writes_loses_no_acknowledged_lead_and_the_app_starts_again() {
         .call("/api/leads/create", "form[name]=After+the+crash", &cookie)
         .unwrap();
     assert_eq!(res.status, 200, "{}", res.text());
+}
+
+/// A fresh PostgreSQL database (created by the first `leadline` that opens
+/// it), dropped at the end.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn new() -> Self {
+        let admin_url = std::env::var("TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("leadline_proc_{}", uuid::Uuid::new_v4().simple());
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        let url = format!("{base}/{name}");
+        Self {
+            admin_url,
+            name,
+            url,
+        }
+    }
+
+    fn leadline(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadline"));
+        cmd.args(["--database-url", &self.url]);
+        cmd
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            if let Ok(pool) = sqlx::PgPool::connect(&self.admin_url).await {
+                let _ = sqlx::query(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .execute(&pool)
+                .await;
+                pool.close().await;
+            }
+        });
+    }
+}
+
+#[test]
+fn two_instances_on_one_postgresql_database_share_sessions_and_live_changes() {
+    let db = PgDatabase::new();
+    let mut add = db.leadline();
+    add.args(["user", "add", "ada", "--role", "admin", "--password-stdin"]);
+    run(add, &format!("{PASSWORD}\n"));
+    let a = Server::start_with(db.leadline());
+    let b = Server::start_with(db.leadline());
+
+    // Signed in on A, working on B: the session is the database's.
+    let cookie = a.sign_in();
+    let res = b
+        .call("/api/leads/create", "form[name]=Made+on+B", &cookie)
+        .unwrap();
+    assert_eq!(res.status, 200, "{}", res.text());
+    let v: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    let on_b = v["id"].as_i64().or_else(|| v.as_i64()).unwrap();
+    let page = a.get(&format!("/leads/{on_b}"), &cookie);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Made on B"));
+
+    // A list open on B hears of a lead created through A.
+    let mut events = b
+        .open(
+            &format!("GET /leads/events HTTP/1.0\r\nCookie: {cookie}"),
+            "",
+        )
+        .unwrap();
+    let (status, _, mut heard) = read_head(&mut events).unwrap();
+    assert_eq!(status, 200);
+    std::thread::sleep(Duration::from_millis(200));
+    let created = Instant::now();
+    let res = a
+        .call("/api/leads/create", "form[name]=Made+on+A", &cookie)
+        .unwrap();
+    assert_eq!(res.status, 200, "{}", res.text());
+    let v: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    let on_a = v["id"].as_i64().or_else(|| v.as_i64()).unwrap();
+    let wanted = format!("{{\"changed\":[{on_a}]}}");
+    events
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut chunk = [0u8; 1024];
+    while !String::from_utf8_lossy(&heard).contains(&wanted) {
+        assert!(
+            created.elapsed() < Duration::from_secs(1),
+            "B's event stream did not carry {wanted} within a second: {}",
+            String::from_utf8_lossy(&heard)
+        );
+        match events.read(&mut chunk) {
+            Ok(0) => panic!("B's event stream ended"),
+            Ok(n) => heard.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+    }
+    drop((a, b));
 }

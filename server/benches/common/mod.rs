@@ -105,6 +105,38 @@ pub async fn fill(store: &Store, n: usize) {
     );
 }
 
+/// Adds a user (in team `team`, when given) and a session for them:
+/// their id and the session cookie.
+pub async fn user_session(
+    store: &Store,
+    username: &str,
+    role: &str,
+    team: Option<i64>,
+) -> (i64, String) {
+    use app::users::{model, store as users};
+    let user = model::ValidUser::parse(&model::UserForm {
+        username: username.into(),
+        display_name: username.into(),
+        role: role.into(),
+        team_id: team.map(|t| t.to_string()).unwrap_or_default(),
+        ..Default::default()
+    })
+    .expect("valid user");
+    let id = users::insert_user(store, &user, None).await.expect("user");
+    (id, new_session(store, id).await)
+}
+
+/// A new session cookie for user `id`.
+pub async fn new_session(store: &Store, id: i64) -> String {
+    use app::users::{auth, store as users};
+    let (token, hash) = auth::new_session_token();
+    let now = auth::unix_now();
+    users::insert_session(store, &hash, id, now, now + auth::SESSION_SECONDS)
+        .await
+        .expect("session");
+    format!("{}={token}", auth::COOKIE)
+}
+
 pub async fn admin_session(store: &Store) -> String {
     use app::users::{auth, model, store as users};
     let admin = model::ValidUser::parse(&model::UserForm {
@@ -210,6 +242,28 @@ where
             .await
             .expect("drop db");
     }
+}
+
+/// The list request's sort parameters for a sort code (`-created`).
+pub fn sort_params(code: &str) -> String {
+    let (descending, column) = match code.strip_prefix('-') {
+        Some(c) => (true, c),
+        None => (false, code),
+    };
+    let column = app::leads::grid::GridColumn::ALL
+        .into_iter()
+        .find(|c| c.code() == column)
+        .expect("a column code");
+    let name = serde_json::to_value(column).expect("column");
+    format!(
+        "page[sort][column]={}&page[sort][descending]={descending}",
+        name.as_str().expect("a unit variant")
+    )
+}
+
+/// Form-encodes `text`.
+pub fn enc(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The median of `v`.
