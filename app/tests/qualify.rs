@@ -70,9 +70,13 @@ async fn count(store: &Store, table: &str) -> i64 {
 async fn request(store: &Store, id: i64) -> QualifyRequest {
     let lead = leads::load_lead(store, Scope::All, id).await.unwrap();
     let start = app::leads::qualify::QualifyStart {
-        matching_account: crm::matching_account(store, lead.company_name.as_deref().unwrap_or(""))
-            .await
-            .unwrap(),
+        matching_account: crm::matching_account(
+            store,
+            Scope::All,
+            lead.company_name.as_deref().unwrap_or(""),
+        )
+        .await
+        .unwrap(),
         lead_contact: None,
         contact_by_email: None,
         duplicate_leads: vec![],
@@ -410,6 +414,74 @@ both!(
                 ["new", "qualified", "new", "canceled"],
                 "newest first"
             );
+        }
+    }
+);
+
+both!(
+    an_account_the_rep_may_not_see_is_not_offered_and_qualifying_links_it,
+    |store: &Store| {
+        let store = store.clone();
+        async move {
+            // One rep's qualified lead made the account "Vandelay
+            // Industries", theirs.
+            let first = lead(&store, "Vandelay Industries").await;
+            let plan = request(&store, first).await.parse().unwrap();
+            crm::qualify_lead(&store, Scope::All, USER, &plan)
+                .await
+                .unwrap();
+            // Another rep has a lead for the same company.
+            let user = app::users::model::ValidUser::parse(&app::users::model::UserForm {
+                username: "rep-two".into(),
+                display_name: "Rep Two".into(),
+                role: "rep".into(),
+                ..Default::default()
+            })
+            .unwrap();
+            let rep = app::users::store::insert_user(&store, &user, None)
+                .await
+                .unwrap();
+            let scope = Scope::Own { user_id: rep };
+            let form = LeadForm {
+                name: "Vandelay, second try".into(),
+                company_name: "VANDELAY industries".into(),
+                last_name: "Costanza".into(),
+                ..Default::default()
+            };
+            let second =
+                leads::insert_lead(&store, Some(rep), &ValidLead::parse(&form).unwrap(), rep)
+                    .await
+                    .unwrap();
+            // The account is not theirs to see, so it is not offered ...
+            assert_eq!(
+                crm::matching_account(&store, scope, "Vandelay Industries")
+                    .await
+                    .unwrap(),
+                None
+            );
+            assert!(
+                crm::matching_account(&store, Scope::All, "Vandelay Industries")
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+            // ... and what the wizard proposes instead, a new account of
+            // that name, qualifies and joins the one account.
+            let start = app::leads::qualify::QualifyStart {
+                matching_account: None,
+                lead_contact: None,
+                contact_by_email: None,
+                duplicate_leads: vec![],
+                duplicate_contacts: vec![],
+                lead: leads::load_lead(&store, scope, second).await.unwrap(),
+            };
+            let plan = start.initial_request().parse().unwrap();
+            let opportunity = crm::qualify_lead(&store, scope, rep, &plan).await.unwrap();
+            assert_eq!(count(&store, "accounts").await, 1);
+            let o = crm::load_opportunity(&store, Scope::All, opportunity)
+                .await
+                .unwrap();
+            assert_eq!(o.account.name, "Vandelay Industries");
         }
     }
 );

@@ -51,7 +51,7 @@ pub async fn start_qualifying(id: i64) -> Result<QualifyStart, AppError> {
         }
         let probe = DuplicateProbe::of_form(&lead.to_form(), Some(lead.id));
         let matching_account =
-            crm::matching_account(&store, lead.company_name.as_deref().unwrap_or("")).await?;
+            crm::matching_account(&store, user.scope(), lead.company_name.as_deref().unwrap_or("")).await?;
         let duplicate_contacts =
             crm::contacts_matching(&store, user.scope(), &probe.emails, &probe.phones).await?;
         let emails: Vec<String> = lead.emails.iter().map(|e| e.email.clone()).collect();

@@ -102,9 +102,16 @@ pub async fn rename_account(
     dispatch!(store, rename_account(scope, id, version, name))
 }
 
-/// The account whose name is `company` (case and spaces aside), if any.
-pub async fn matching_account(store: &Store, company: &str) -> Result<Option<Ref>, AppError> {
-    dispatch!(store, matching_account(company))
+/// The account `scope` may see whose name is `company` (case and spaces
+/// aside), if any. One the user may not see is not offered: the wizard
+/// then proposes a new account of that name, which qualifying links to
+/// the existing one (names are unique).
+pub async fn matching_account(
+    store: &Store,
+    scope: Scope,
+    company: &str,
+) -> Result<Option<Ref>, AppError> {
+    dispatch!(store, matching_account(scope, company))
 }
 
 /// Contacts `scope` may see matching `text` (name or email).

@@ -159,10 +159,14 @@ async fn account_by_name(conn: &mut Conn, name: &AccountName) -> Result<Option<R
 }
 
 /// See `super::matching_account`.
-pub async fn matching_account(pool: &Pool, company: &str) -> Result<Option<Ref>, AppError> {
+pub async fn matching_account(pool: &Pool, scope: Scope, company: &str) -> Result<Option<Ref>, AppError> {
     let Ok(name) = AccountName::parse(company) else { return Ok(None) };
-    let mut conn = pool.acquire().await?;
-    account_by_name(&mut conn, &name).await
+    let mut q = Query::new("SELECT a.id, a.name FROM accounts a WHERE lower(trim(a.name)) = ");
+    q.push_bind(name.key()).push(" AND ");
+    push_scope(&mut q, "a", scope);
+    let row = q.build().fetch_optional(pool).await?;
+    row.map(|r| Ok(Ref { id: r.try_get("id")?, name: r.try_get("name")? }))
+        .transpose()
 }
 
 // ---------------------------------------------------------------- contacts
