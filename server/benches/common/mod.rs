@@ -7,6 +7,8 @@ use std::{future::Future, time::Instant};
 
 use app::store::Store;
 
+pub mod load;
+
 pub fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
