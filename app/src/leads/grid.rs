@@ -100,11 +100,11 @@ impl GridColumn {
     /// 1280-pixel window.
     pub fn width_rem(self) -> f64 {
         match self {
-            Self::Name => 11.0,
-            Self::Status => 6.75,
+            Self::Name => 10.25,
+            Self::Status => 7.25,
             Self::FirstName | Self::LastName => 6.5,
-            Self::Email => 11.0,
-            Self::Phone => 7.75,
+            Self::Email => 10.5,
+            Self::Phone => 8.5,
             Self::Company => 8.5,
             Self::Country => 8.0,
             Self::City => 7.0,
