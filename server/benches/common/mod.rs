@@ -139,24 +139,9 @@ pub async fn new_session(store: &Store, id: i64) -> String {
     format!("{}={token}", auth::COOKIE)
 }
 
+/// An administrator, `bench-admin`, and a session cookie for them.
 pub async fn admin_session(store: &Store) -> String {
-    use app::users::{auth, model, store as users};
-    let admin = model::ValidUser::parse(&model::UserForm {
-        username: "bench-admin".into(),
-        display_name: "Bench admin".into(),
-        role: "admin".into(),
-        ..Default::default()
-    })
-    .expect("valid user");
-    let id = users::insert_user(store, &admin, None)
-        .await
-        .expect("admin");
-    let (token, hash) = auth::new_session_token();
-    let now = auth::unix_now();
-    users::insert_session(store, &hash, id, now, now + auth::SESSION_SECONDS)
-        .await
-        .expect("session");
-    format!("{}={token}", auth::COOKIE)
+    user_session(store, "bench-admin", "admin", None).await.1
 }
 
 /// Writes the searchable text of the generated leads (what the app writes
